@@ -1,0 +1,87 @@
+import type { MembershipRole } from '../generated/prisma/enums.js';
+import { forbidden, unauthenticated } from '../services/errors.js';
+import { permissionsOfScopes, rolePermissions, type Permission } from './permissions.js';
+
+export interface ActorUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface ActorApiKey {
+  id: string;
+  organizationId: string;
+  scopes: readonly string[];
+}
+
+/**
+ * Who is acting: a signed-in user (with the roles of their memberships), an integrator's API key
+ * (inside exactly one organization, within its scopes), or nobody. Every service call asks it.
+ */
+export class Actor {
+  private readonly grants: ReadonlyMap<string, ReadonlySet<Permission>>;
+
+  private constructor(
+    readonly kind: 'anonymous' | 'user' | 'apiKey',
+    readonly user: ActorUser | null,
+    readonly apiKey: ActorApiKey | null,
+    readonly sessionId: string | null,
+    readonly roles: ReadonlyMap<string, MembershipRole>,
+  ) {
+    const grants = new Map<string, ReadonlySet<Permission>>();
+    for (const [organizationId, role] of roles) grants.set(organizationId, rolePermissions[role]);
+    if (apiKey) grants.set(apiKey.organizationId, permissionsOfScopes(apiKey.scopes));
+    this.grants = grants;
+  }
+
+  static anonymous(): Actor {
+    return new Actor('anonymous', null, null, null, new Map());
+  }
+
+  static forUser(
+    user: ActorUser,
+    sessionId: string | null,
+    roles: ReadonlyMap<string, MembershipRole>,
+  ): Actor {
+    return new Actor('user', user, null, sessionId, roles);
+  }
+
+  static forApiKey(apiKey: ActorApiKey): Actor {
+    return new Actor('apiKey', null, apiKey, null, new Map());
+  }
+
+  get isAuthenticated(): boolean {
+    return this.kind !== 'anonymous';
+  }
+
+  roleIn(organizationId: string): MembershipRole | null {
+    return this.roles.get(organizationId) ?? null;
+  }
+
+  can(organizationId: string, permission: Permission): boolean {
+    return this.grants.get(organizationId)?.has(permission) ?? false;
+  }
+
+  /** The organizations in which this actor has the permission: the tenancy filter of every query. */
+  organizationIdsWith(permission: Permission): string[] {
+    const ids: string[] = [];
+    for (const [organizationId, granted] of this.grants)
+      if (granted.has(permission)) ids.push(organizationId);
+    return ids;
+  }
+
+  assertAuthenticated(): void {
+    if (!this.isAuthenticated) throw unauthenticated();
+  }
+
+  assertCan(organizationId: string, permission: Permission): void {
+    this.assertAuthenticated();
+    if (!this.can(organizationId, permission)) throw forbidden();
+  }
+
+  requireUser(): ActorUser {
+    if (this.user) return this.user;
+    if (this.apiKey) throw forbidden('This needs a signed-in user; API keys cannot do it.');
+    throw unauthenticated();
+  }
+}

@@ -1,0 +1,59 @@
+import type { MembershipRole } from '../generated/prisma/enums.js';
+
+/** What can be done inside one organization. Roles and API-key scopes both map onto these. */
+export type Permission =
+  | 'organization:read'
+  | 'conversations:read'
+  | 'conversations:work'
+  | 'messages:ingest'
+  | 'events:record'
+  | 'analytics:read'
+  | 'appServices:manage'
+  | 'agents:manage'
+  | 'apiKeys:manage'
+  | 'members:read'
+  | 'members:manage'
+  | 'organization:manage';
+
+const analyst: Permission[] = ['organization:read', 'conversations:read', 'analytics:read', 'members:read'];
+const agent: Permission[] = [...analyst, 'conversations:work'];
+const admin: Permission[] = [...agent, 'appServices:manage', 'agents:manage', 'apiKeys:manage'];
+const owner: Permission[] = [...admin, 'members:manage', 'organization:manage'];
+
+export const rolePermissions: Record<MembershipRole, ReadonlySet<Permission>> = {
+  ANALYST: new Set(analyst),
+  AGENT: new Set(agent),
+  ADMIN: new Set(admin),
+  OWNER: new Set(owner),
+};
+
+/** Roles whose members work conversations and so get an Agent profile. */
+export const rolesWithAgentProfile: readonly MembershipRole[] = ['OWNER', 'ADMIN', 'AGENT'];
+
+export const apiKeyScopes = [
+  'messages:write',
+  'events:write',
+  'conversations:read',
+  'analytics:read',
+] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+export function isApiKeyScope(value: string): value is ApiKeyScope {
+  return (apiKeyScopes as readonly string[]).includes(value);
+}
+
+/** An API key can read its organization and app services, plus what its scopes grant; never manage keys or members. */
+const scopePermissions: Record<ApiKeyScope, Permission[]> = {
+  'messages:write': ['messages:ingest'],
+  'events:write': ['events:record'],
+  'conversations:read': ['conversations:read'],
+  'analytics:read': ['analytics:read'],
+};
+
+export function permissionsOfScopes(scopes: readonly string[]): ReadonlySet<Permission> {
+  const granted = new Set<Permission>(['organization:read']);
+  for (const scope of scopes) {
+    if (isApiKeyScope(scope)) for (const permission of scopePermissions[scope]) granted.add(permission);
+  }
+  return granted;
+}

@@ -1,0 +1,77 @@
+import { ConfigError, describeBackends, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+import { seedDemoWorkspace, DEMO_LOGIN } from './services/demo-seed.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  logger.info({ role: config.role, backends: describeBackends(config) }, 'starting');
+
+  const db = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` },
+  );
+  const applied = await db.migrate();
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+
+  const seedWanted = config.seedDemo === 'true' || (config.seedDemo === 'auto' && db.kind === 'embedded');
+  if (seedWanted) {
+    const seeded = await seedDemoWorkspace(db.prisma);
+    if (seeded) {
+      logger.info('demo workspace created');
+      process.stdout.write(
+        `\n  Demo integrator API key (shown once, only its hash is stored):\n  ${seeded.apiKey}\n`,
+      );
+    }
+  }
+
+  const settings = { sessionTtlMs: config.sessionTtlMs, apiKeyRotationGraceMs: config.apiKeyRotationGraceMs };
+  const server =
+    config.role === 'worker'
+      ? null
+      : await startServer({ db, logger, settings }, { port: config.port, host: config.host });
+  if (server) {
+    logger.info({ url: server.url }, 'GraphQL API and GraphiQL ready');
+    if (seedWanted) {
+      process.stdout.write(
+        `\n  GraphiQL: ${server.url}\n  Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n` +
+          `  (run the LogIn mutation, then send "Authorization: Bearer <token>")\n\n`,
+      );
+    }
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
+    timer.unref();
+    await server?.stop();
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import * as appServices from '../services/app-services.js';
+import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
+import {
+  externalIdSchema,
+  limits,
+  nameSchema,
+  phoneSchema,
+  timezoneSchema,
+  webhookUrlSchema,
+  emailSchema,
+} from '../services/validation.js';
+import { builder } from './builder.js';
+import { ConversationFilterInput, toConversationFilter } from './conversation-filter.js';
+import { depsOf } from './deps.js';
+import { ChannelEnum, EscalationTypeEnum } from './enums.js';
+import { decodeIdOf } from './global-id.js';
+import { inOrganizationsWith } from './tenancy.js';
+
+export const AppServiceNode = builder.prismaNode('AppService', {
+  id: { field: 'id' },
+  nullable: true,
+  description: 'One bot deployment of an organization on one channel.',
+  findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'organization:read') }),
+  authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'organization:read' } }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    channel: t.expose('channel', { type: ChannelEnum }),
+    externalId: t.exposeString('externalId', { nullable: true, description: 'Phone number, page id…' }),
+    botEnabled: t.exposeBoolean('botEnabled'),
+    timezone: t.exposeString('timezone'),
+    notificationWhatsappNumbers: t.exposeStringList('notificationWhatsappNumbers'),
+    notificationEmails: t.exposeStringList('notificationEmails'),
+    notificationWebhookUrls: t.exposeStringList('notificationWebhookUrls'),
+    enabledEscalationTypes: t.expose('enabledEscalationTypes', { type: [EscalationTypeEnum] }),
+    escalationCooldownMinutes: t.exposeInt('escalationCooldownMinutes'),
+    autoAssignOnEscalation: t.exposeBoolean('autoAssignOnEscalation'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    organization: t.relation('organization'),
+    conversations: t.relatedConnection('conversations', {
+      description: 'The inbox: most recent activity first.',
+      cursor: 'id',
+      defaultSize: 20,
+      maxSize: 100,
+      totalCount: true,
+      args: { filter: t.arg({ type: ConversationFilterInput, required: false }) },
+      query: (args, ctx) => ({
+        where: {
+          ...inOrganizationsWith(ctx, 'conversations:read'),
+          ...conversationFilterWhere(toConversationFilter(args.filter)),
+        },
+        orderBy: inboxOrder,
+      }),
+    }),
+  }),
+});
+
+const listOf = <T extends z.ZodType>(item: T) => z.array(item).max(limits.listItems);
+
+const AppServiceSettingsFields = {
+  externalId: externalIdSchema,
+  timezone: timezoneSchema,
+  whatsapp: listOf(phoneSchema),
+  emails: listOf(emailSchema),
+  webhooks: listOf(webhookUrlSchema),
+  cooldown: z.number().int().min(0).max(10_080),
+};
+
+export const CreateAppServiceInput = builder.inputType('CreateAppServiceInput', {
+  fields: (t) => ({
+    organizationId: t.id(),
+    name: t.string({ validate: nameSchema }),
+    channel: t.field({ type: ChannelEnum }),
+    externalId: t.string({ required: false, validate: AppServiceSettingsFields.externalId.optional() }),
+    botEnabled: t.boolean({ required: false, description: 'Defaults to true.' }),
+    timezone: t.string({ required: false, validate: AppServiceSettingsFields.timezone.optional() }),
+    notificationWhatsappNumbers: t.stringList({
+      required: false,
+      validate: AppServiceSettingsFields.whatsapp.optional(),
+    }),
+    notificationEmails: t.stringList({
+      required: false,
+      validate: AppServiceSettingsFields.emails.optional(),
+    }),
+    notificationWebhookUrls: t.stringList({
+      required: false,
+      validate: AppServiceSettingsFields.webhooks.optional(),
+    }),
+    enabledEscalationTypes: t.field({ type: [EscalationTypeEnum], required: false }),
+    escalationCooldownMinutes: t.int({
+      required: false,
+      validate: AppServiceSettingsFields.cooldown.optional(),
+    }),
+    autoAssignOnEscalation: t.boolean({ required: false }),
+  }),
+});
+
+export const UpdateAppServiceInput = builder.inputType('UpdateAppServiceInput', {
+  fields: (t) => ({
+    id: t.id(),
+    name: t.string({ required: false, validate: nameSchema.optional() }),
+    externalId: t.string({ required: false, validate: AppServiceSettingsFields.externalId.optional() }),
+    botEnabled: t.boolean({ required: false }),
+    timezone: t.string({ required: false, validate: AppServiceSettingsFields.timezone.optional() }),
+    notificationWhatsappNumbers: t.stringList({
+      required: false,
+      validate: AppServiceSettingsFields.whatsapp.optional(),
+    }),
+    notificationEmails: t.stringList({
+      required: false,
+      validate: AppServiceSettingsFields.emails.optional(),
+    }),
+    notificationWebhookUrls: t.stringList({
+      required: false,
+      validate: AppServiceSettingsFields.webhooks.optional(),
+    }),
+    enabledEscalationTypes: t.field({ type: [EscalationTypeEnum], required: false }),
+    escalationCooldownMinutes: t.int({
+      required: false,
+      validate: AppServiceSettingsFields.cooldown.optional(),
+    }),
+    autoAssignOnEscalation: t.boolean({ required: false }),
+  }),
+});
+
+builder.mutationField('createAppService', (t) =>
+  t.field({
+    type: AppServiceNode,
+    description: 'Adds a bot deployment (ADMIN or OWNER).',
+    authScopes: { user: true },
+    args: { input: t.arg({ type: CreateAppServiceInput }) },
+    resolve: (_root, { input }, ctx) =>
+      appServices.createAppService(depsOf(ctx), ctx.actor, {
+        ...input,
+        organizationId: decodeIdOf('Organization', input.organizationId),
+      }),
+  }),
+);
+
+builder.mutationField('updateAppService', (t) =>
+  t.field({
+    type: AppServiceNode,
+    description: 'Changes the settings given; the others stay as they are (ADMIN or OWNER).',
+    authScopes: { user: true },
+    args: { input: t.arg({ type: UpdateAppServiceInput }) },
+    resolve: (_root, { input }, ctx) =>
+      appServices.updateAppService(depsOf(ctx), ctx.actor, {
+        ...input,
+        id: decodeIdOf('AppService', input.id),
+      }),
+  }),
+);

@@ -1,0 +1,25 @@
+import { builder } from './builder.js';
+import { ChannelEnum } from './enums.js';
+import { inOrganizationsWith } from './tenancy.js';
+
+/** A customer; the same person on several channels is one contact with several identifiers. */
+export const ContactNode = builder.prismaNode('Contact', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'conversations:read') }),
+  authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'conversations:read' } }),
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: true }),
+    phone: t.exposeString('phone', { nullable: true }),
+    metaData: t.expose('metaData', { type: 'JSON', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    identifiers: t.relation('identifiers', { query: { orderBy: { createdAt: 'asc' } } }),
+  }),
+});
+
+builder.prismaObject('ContactIdentifier', {
+  fields: (t) => ({
+    channel: t.expose('channel', { type: ChannelEnum }),
+    externalId: t.exposeString('externalId'),
+  }),
+});

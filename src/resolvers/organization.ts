@@ -1,0 +1,195 @@
+import { decodeIdOf } from './global-id.js';
+import { builder } from './builder.js';
+import { MembershipObject } from './membership.js';
+import { depsOf } from './deps.js';
+import { MembershipRoleEnum } from './enums.js';
+import { inOrganizationsWith } from './tenancy.js';
+import { ConversationFilterInput, toConversationFilter } from './conversation-filter.js';
+import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
+import * as organizations from '../services/organizations.js';
+import { nameSchema, emailSchema, toJsonObject } from '../services/validation.js';
+
+export const OrganizationNode = builder.prismaNode('Organization', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({
+    id,
+    AND: [{ id: { in: ctx.actor.organizationIdsWith('organization:read') } }],
+  }),
+  authScopes: (org) => ({ can: { organizationId: org.id, permission: 'organization:read' } }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    active: t.exposeBoolean('active'),
+    metaData: t.expose('metaData', { type: 'JSON', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    viewerRole: t.field({
+      type: MembershipRoleEnum,
+      nullable: true,
+      description: "The signed-in user's role here; null for API keys.",
+      resolve: (org, _args, ctx) => ctx.actor.roleIn(org.id),
+    }),
+    appServices: t.relatedConnection('appServices', {
+      cursor: 'id',
+      defaultSize: 20,
+      maxSize: 100,
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'organization:read'),
+        orderBy: { name: 'asc' },
+      }),
+    }),
+    conversations: t.relatedConnection('conversations', {
+      description: 'Every conversation of the organization, most recent activity first.',
+      cursor: 'id',
+      defaultSize: 20,
+      maxSize: 100,
+      totalCount: true,
+      args: { filter: t.arg({ type: ConversationFilterInput, required: false }) },
+      query: (args, ctx) => ({
+        where: {
+          ...inOrganizationsWith(ctx, 'conversations:read'),
+          ...conversationFilterWhere(toConversationFilter(args.filter)),
+        },
+        orderBy: inboxOrder,
+      }),
+    }),
+    agents: t.relatedConnection('agents', {
+      cursor: 'id',
+      defaultSize: 50,
+      maxSize: 100,
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'organization:read'),
+        orderBy: { name: 'asc' },
+      }),
+    }),
+    members: t.relatedConnection('memberships', {
+      description: 'Memberships (users and their roles); empty for API keys.',
+      cursor: 'id',
+      defaultSize: 50,
+      maxSize: 100,
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'members:read'),
+        orderBy: { createdAt: 'asc' },
+      }),
+    }),
+    apiKeys: t.relatedConnection('apiKeys', {
+      description: 'Integrator keys; visible to OWNER and ADMIN only.',
+      cursor: 'id',
+      defaultSize: 50,
+      maxSize: 100,
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'apiKeys:manage'),
+        orderBy: { createdAt: 'desc' },
+      }),
+    }),
+  }),
+});
+
+const CreateOrganizationInput = builder.inputType('CreateOrganizationInput', {
+  fields: (t) => ({ name: t.string({ validate: nameSchema }) }),
+});
+
+const CreateOrganizationPayload = builder
+  .objectRef<Awaited<ReturnType<typeof organizations.createOrganization>>>('CreateOrganizationPayload')
+  .implement({
+    fields: (t) => ({
+      organization: t.field({ type: OrganizationNode, resolve: (payload) => payload.organization }),
+      membership: t.field({ type: MembershipObject, resolve: (payload) => payload.membership }),
+    }),
+  });
+
+builder.mutationField('createOrganization', (t) =>
+  t.field({
+    type: CreateOrganizationPayload,
+    description: 'Creates a business; the creator becomes its OWNER and gets an agent profile.',
+    authScopes: { user: true },
+    args: { input: t.arg({ type: CreateOrganizationInput }) },
+    resolve: (_root, { input }, ctx) => organizations.createOrganization(depsOf(ctx), ctx.actor, input),
+  }),
+);
+
+const UpdateOrganizationInput = builder.inputType('UpdateOrganizationInput', {
+  fields: (t) => ({
+    organizationId: t.id(),
+    name: t.string({ required: false, validate: nameSchema.optional() }),
+    metaData: t.field({ type: 'JSON', required: false }),
+  }),
+});
+
+builder.mutationField('updateOrganization', (t) =>
+  t.field({
+    type: OrganizationNode,
+    authScopes: { user: true },
+    args: { input: t.arg({ type: UpdateOrganizationInput }) },
+    resolve: (_root, { input }, ctx) =>
+      organizations.updateOrganization(depsOf(ctx), ctx.actor, {
+        organizationId: decodeIdOf('Organization', input.organizationId),
+        name: input.name,
+        metaData: toJsonObject(input.metaData),
+      }),
+  }),
+);
+
+const AddMemberInput = builder.inputType('AddMemberInput', {
+  fields: (t) => ({
+    organizationId: t.id(),
+    email: t.string({ validate: emailSchema }),
+    role: t.field({ type: MembershipRoleEnum }),
+  }),
+});
+
+builder.mutationField('addMember', (t) =>
+  t.field({
+    type: MembershipObject,
+    description:
+      'Adds an existing user to the organization (OWNER only); working roles also get an agent profile.',
+    authScopes: { user: true },
+    args: { input: t.arg({ type: AddMemberInput }) },
+    resolve: (_root, { input }, ctx) =>
+      organizations.addMember(depsOf(ctx), ctx.actor, {
+        organizationId: decodeIdOf('Organization', input.organizationId),
+        email: input.email,
+        role: input.role,
+      }),
+  }),
+);
+
+const MemberInput = builder.inputType('MemberInput', {
+  fields: (t) => ({ organizationId: t.id(), userId: t.id() }),
+});
+
+builder.mutationField('removeMember', (t) =>
+  t.field({
+    type: MembershipObject,
+    description: 'Removes a member (OWNER only). The last owner cannot be removed.',
+    authScopes: { user: true },
+    args: { input: t.arg({ type: MemberInput }) },
+    resolve: (_root, { input }, ctx) =>
+      organizations.removeMember(depsOf(ctx), ctx.actor, {
+        organizationId: decodeIdOf('Organization', input.organizationId),
+        userId: decodeIdOf('User', input.userId),
+      }),
+  }),
+);
+
+const ChangeMemberRoleInput = builder.inputType('ChangeMemberRoleInput', {
+  fields: (t) => ({ organizationId: t.id(), userId: t.id(), role: t.field({ type: MembershipRoleEnum }) }),
+});
+
+builder.mutationField('changeMemberRole', (t) =>
+  t.field({
+    type: MembershipObject,
+    authScopes: { user: true },
+    args: { input: t.arg({ type: ChangeMemberRoleInput }) },
+    resolve: (_root, { input }, ctx) =>
+      organizations.changeMemberRole(depsOf(ctx), ctx.actor, {
+        organizationId: decodeIdOf('Organization', input.organizationId),
+        userId: decodeIdOf('User', input.userId),
+        role: input.role,
+      }),
+  }),
+);

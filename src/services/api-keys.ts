@@ -1,0 +1,95 @@
+import type { Actor } from '../auth/actor.js';
+import { generateApiKey } from '../auth/api-key-format.js';
+import type { ApiKeyScope } from '../auth/permissions.js';
+import { sha256Hex } from '../auth/tokens.js';
+import { nowOf, type ServiceDeps } from './deps.js';
+import { badInput, conflict, forbidden } from './errors.js';
+
+export interface CreateApiKeyInput {
+  organizationId: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  expiresAt?: Date | null;
+}
+
+/** Creates a key; the secret is returned here once and only its SHA-256 is stored. */
+export async function createApiKey(deps: ServiceDeps, actor: Actor, input: CreateApiKeyInput) {
+  actor.assertCan(input.organizationId, 'apiKeys:manage');
+  const user = actor.requireUser();
+  if (input.scopes.length === 0) throw badInput('An API key needs at least one scope.');
+  if (input.expiresAt && input.expiresAt <= nowOf(deps)) throw badInput('expiresAt must be in the future.');
+  const { key, prefix } = generateApiKey();
+  const apiKey = await deps.prisma.apiKey.create({
+    data: {
+      organizationId: input.organizationId,
+      name: input.name,
+      scopes: [...new Set(input.scopes)],
+      prefix,
+      secretHash: sha256Hex(key),
+      createdById: user.id,
+      expiresAt: input.expiresAt ?? null,
+    },
+  });
+  return { apiKey, secret: key };
+}
+
+export async function revokeApiKey(deps: ServiceDeps, actor: Actor, input: { id: string }) {
+  const existing = await findManagedKey(deps, actor, input.id);
+  if (existing.revokedAt) return existing;
+  return deps.prisma.apiKey.update({ where: { id: existing.id }, data: { revokedAt: nowOf(deps) } });
+}
+
+/**
+ * Issues a new key with the same name and scopes; the old one keeps working for the grace period
+ * (so connectors can be redeployed without downtime), then expires.
+ */
+export async function rotateApiKey(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { id: string; gracePeriodHours?: number | null },
+) {
+  const user = actor.requireUser();
+  const old = await findManagedKey(deps, actor, input.id);
+  const now = nowOf(deps);
+  if (old.revokedAt || (old.expiresAt && old.expiresAt <= now)) {
+    throw conflict('A revoked or expired key cannot be rotated; create a new one.');
+  }
+  const graceMs =
+    input.gracePeriodHours === undefined || input.gracePeriodHours === null
+      ? deps.settings.apiKeyRotationGraceMs
+      : input.gracePeriodHours * 3_600_000;
+  const graceEnd = new Date(now.getTime() + graceMs);
+  const { key, prefix } = generateApiKey();
+  return deps.prisma.$transaction(async (tx) => {
+    // Guarded on rotatedTo being empty, so two concurrent rotations cannot both succeed.
+    const claimed = await tx.apiKey.updateMany({
+      where: { id: old.id, revokedAt: null, rotatedTo: null },
+      data: { expiresAt: old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd },
+    });
+    if (claimed.count !== 1) throw conflict('This key has already been rotated.');
+    const apiKey = await tx.apiKey.create({
+      data: {
+        organizationId: old.organizationId,
+        name: old.name,
+        scopes: old.scopes,
+        prefix,
+        secretHash: sha256Hex(key),
+        createdById: user.id,
+        expiresAt: null,
+        rotatedFromId: old.id,
+      },
+    });
+    const previous = await tx.apiKey.findUniqueOrThrow({ where: { id: old.id } });
+    return { apiKey, secret: key, previous };
+  });
+}
+
+async function findManagedKey(deps: ServiceDeps, actor: Actor, id: string) {
+  // API keys never manage keys, not even their own.
+  actor.requireUser();
+  const key = await deps.prisma.apiKey.findFirst({
+    where: { id, organizationId: { in: actor.organizationIdsWith('apiKeys:manage') } },
+  });
+  if (!key) throw forbidden();
+  return key;
+}

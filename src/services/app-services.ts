@@ -1,0 +1,71 @@
+import type { Actor } from '../auth/actor.js';
+import type { Channel, EscalationType } from '../generated/prisma/enums.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { ServiceDeps } from './deps.js';
+import { forbidden } from './errors.js';
+
+export interface AppServiceSettingsInput {
+  name?: string | null;
+  externalId?: string | null;
+  botEnabled?: boolean | null;
+  timezone?: string | null;
+  notificationWhatsappNumbers?: string[] | null;
+  notificationEmails?: string[] | null;
+  notificationWebhookUrls?: string[] | null;
+  enabledEscalationTypes?: EscalationType[] | null;
+  escalationCooldownMinutes?: number | null;
+  autoAssignOnEscalation?: boolean | null;
+}
+
+export interface CreateAppServiceInput extends AppServiceSettingsInput {
+  organizationId: string;
+  name: string;
+  channel: Channel;
+}
+
+export async function createAppService(deps: ServiceDeps, actor: Actor, input: CreateAppServiceInput) {
+  actor.assertCan(input.organizationId, 'appServices:manage');
+  const { organizationId, channel, name, ...settings } = input;
+  return deps.prisma.appService.create({
+    data: {
+      ...(settingsData(settings) as Prisma.AppServiceUncheckedCreateInput),
+      organizationId,
+      channel,
+      name,
+    },
+  });
+}
+
+export async function updateAppService(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: AppServiceSettingsInput & { id: string },
+) {
+  const { id, ...settings } = input;
+  const appService = await findAppServiceFor(deps, actor, id, 'appServices:manage');
+  return deps.prisma.appService.update({ where: { id: appService.id }, data: settingsData(settings) });
+}
+
+/** The app service if the actor holds the permission in its organization; FORBIDDEN otherwise (also when unknown). */
+export async function findAppServiceFor(
+  deps: ServiceDeps,
+  actor: Actor,
+  id: string,
+  permission: Parameters<Actor['can']>[1],
+) {
+  actor.assertAuthenticated();
+  const appService = await deps.prisma.appService.findFirst({
+    where: { id, organizationId: { in: actor.organizationIdsWith(permission) } },
+  });
+  if (!appService) throw forbidden();
+  return appService;
+}
+
+/** Only the settings given are changed; null and undefined both mean "leave as is". */
+function settingsData(settings: AppServiceSettingsInput): Prisma.AppServiceUncheckedUpdateInput {
+  const data: Prisma.AppServiceUncheckedUpdateInput = {};
+  for (const [key, value] of Object.entries(settings) as [keyof AppServiceSettingsInput, unknown][]) {
+    if (value !== undefined && value !== null) (data as Record<string, unknown>)[key] = value;
+  }
+  return data;
+}

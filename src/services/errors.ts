@@ -1,0 +1,22 @@
+/** The expected failures of the domain; the GraphQL layer maps each code to `extensions.code`. */
+export type DomainErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const unauthenticated = (message = 'Sign in or send an API key.') =>
+  new DomainError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'You are not allowed to do this.') =>
+  new DomainError('FORBIDDEN', message);
+export const badInput = (message: string, details?: Record<string, unknown>) =>
+  new DomainError('BAD_USER_INPUT', message, details);
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found.`);
+export const conflict = (message: string) => new DomainError('CONFLICT', message);

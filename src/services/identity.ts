@@ -1,0 +1,70 @@
+import { randomBase62, sha256Hex } from '../auth/tokens.js';
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { Actor } from '../auth/actor.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { nowOf, type ServiceDeps } from './deps.js';
+import { conflict, unauthenticated } from './errors.js';
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface AuthResult {
+  /** The session token, shown once; only its hash is stored. */
+  token: string;
+  user: { id: string; email: string; name: string; createdAt: Date; updatedAt: Date };
+}
+
+const SESSION_TOKEN_PREFIX = 'cis_';
+
+export async function signUp(deps: ServiceDeps, input: SignUpInput): Promise<AuthResult> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await deps.prisma.user.create({
+      data: { email: input.email, name: input.name, passwordHash },
+      omit: { passwordHash: true },
+    });
+    return { token: await createSession(deps, user.id), user };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw conflict('An account with this email already exists.');
+    }
+    throw error;
+  }
+}
+
+export async function logIn(
+  deps: ServiceDeps,
+  input: { email: string; password: string },
+): Promise<AuthResult> {
+  const user = await deps.prisma.user.findUnique({ where: { email: input.email } });
+  // Verify against a decoy when the email is unknown so the answer takes as long either way.
+  const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), input.password);
+  if (!user || !valid) throw unauthenticated('The email or password is incorrect.');
+  const { passwordHash: _passwordHash, ...publicUser } = user;
+  return { token: await createSession(deps, user.id), user: publicUser };
+}
+
+export async function logOut(deps: ServiceDeps, actor: Actor): Promise<boolean> {
+  actor.requireUser();
+  if (!actor.sessionId) return false;
+  const { count } = await deps.prisma.session.updateMany({
+    where: { id: actor.sessionId, revokedAt: null },
+    data: { revokedAt: nowOf(deps) },
+  });
+  return count === 1;
+}
+
+async function createSession(deps: ServiceDeps, userId: string): Promise<string> {
+  const token = `${SESSION_TOKEN_PREFIX}${randomBase62(43)}`;
+  await deps.prisma.session.create({
+    data: {
+      userId,
+      tokenHash: sha256Hex(token),
+      expiresAt: new Date(nowOf(deps).getTime() + deps.settings.sessionTtlMs),
+    },
+  });
+  return token;
+}

@@ -1,0 +1,85 @@
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { authenticate, type Credentials } from './auth/authenticate.js';
+import type { Context } from './context.js';
+import type { Database } from './db/database.js';
+import { createErrorMasker, toGraphQLError } from './errors.js';
+import type { Logger } from './logger.js';
+import { schema } from './resolvers/schema.js';
+import type { ServiceSettings } from './services/deps.js';
+import { DomainError } from './services/errors.js';
+
+export interface AppDeps {
+  db: Database;
+  logger: Logger;
+  settings: ServiceSettings;
+}
+
+/** What graphql-ws hands to the context factory for socket operations. */
+export interface SocketContext {
+  connectionParams?: Readonly<Record<string, unknown>>;
+}
+
+export type Yoga = YogaServerInstance<SocketContext, Context>;
+
+const defaultQuery = `# Sign in with the demo account (printed at start-up), then send
+#   { "Authorization": "Bearer <token>" } in the headers below.
+mutation LogIn {
+  logIn(input: { email: "demo@example.com", password: "demo-password-1" }) { token }
+}
+
+query Walk {
+  viewer {
+    user { name email }
+    organizations(first: 5) {
+      edges { node { id name appServices(first: 5) { edges { node { id name channel
+        conversations(first: 5) { edges { node { id status lastMessageAt
+          messages(last: 5) { edges { node { senderType content sentAt } } } } } } } } } } }
+    }
+  }
+}
+`;
+
+export function credentialsFromRequest(request: Request): Credentials {
+  return { authorization: request.headers.get('authorization'), apiKey: request.headers.get('x-api-key') };
+}
+
+export function credentialsFromConnectionParams(
+  params: Readonly<Record<string, unknown>> | undefined,
+): Credentials {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    authorization: text(params?.authorization) ?? text(params?.Authorization),
+    apiKey: text(params?.apiKey) ?? text(params?.['x-api-key']),
+  };
+}
+
+/** The GraphQL app on its own, so tests can call `yoga.fetch` without a port. */
+export function createYogaApp(deps: AppDeps): Yoga {
+  const maskError = createErrorMasker(deps.logger);
+  return createYoga<SocketContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    graphiql: { title: 'Conversation intelligence', defaultQuery },
+    logging: {
+      debug: (...args) => deps.logger.debug(args.map(String).join(' ')),
+      info: (...args) => deps.logger.info(args.map(String).join(' ')),
+      warn: (...args) => deps.logger.warn(args.map(String).join(' ')),
+      error: (...args) => deps.logger.error(args.map(String).join(' ')),
+    },
+    maskedErrors: { maskError },
+    context: async ({ request, connectionParams }): Promise<Context> => {
+      const credentials = connectionParams
+        ? credentialsFromConnectionParams(connectionParams)
+        : credentialsFromRequest(request);
+      try {
+        const actor = await authenticate(deps.db.prisma, credentials);
+        return { actor, db: deps.db, settings: deps.settings, logger: deps.logger };
+      } catch (error) {
+        throw error instanceof DomainError ? toGraphQLError(error) : error;
+      }
+    },
+    plugins: [useReadinessCheck({ endpoint: '/readyz', check: () => deps.db.ping().then(() => true) })],
+  });
+}

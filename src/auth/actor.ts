@@ -19,14 +19,14 @@ export interface ActorApiKey {
  * (inside exactly one organization, within its scopes), or nobody. Every service call asks it.
  */
 export class Actor {
-  private readonly grants: ReadonlyMap<string, ReadonlySet<Permission>>;
+  private readonly grants: Map<string, ReadonlySet<Permission>>;
 
   private constructor(
     readonly kind: 'anonymous' | 'user' | 'apiKey',
     readonly user: ActorUser | null,
     readonly apiKey: ActorApiKey | null,
     readonly sessionId: string | null,
-    readonly roles: ReadonlyMap<string, MembershipRole>,
+    private readonly roles: Map<string, MembershipRole>,
   ) {
     const grants = new Map<string, ReadonlySet<Permission>>();
     for (const [organizationId, role] of roles) grants.set(organizationId, rolePermissions[role]);
@@ -43,11 +43,18 @@ export class Actor {
     sessionId: string | null,
     roles: ReadonlyMap<string, MembershipRole>,
   ): Actor {
-    return new Actor('user', user, null, sessionId, roles);
+    return new Actor('user', user, null, sessionId, new Map(roles));
   }
 
   static forApiKey(apiKey: ActorApiKey): Actor {
     return new Actor('apiKey', null, apiKey, null, new Map());
+  }
+
+  /** Records a membership made during this request (e.g. the creator of a new organization). */
+  noteMembership(organizationId: string, role: MembershipRole): void {
+    if (this.kind !== 'user') return;
+    (this.roles as Map<string, MembershipRole>).set(organizationId, role);
+    this.grants.set(organizationId, rolePermissions[role]);
   }
 
   get isAuthenticated(): boolean {

@@ -10,7 +10,7 @@ type Tx = Prisma.TransactionClient;
 /** The creator becomes OWNER, with an agent profile so they can work conversations at once. */
 export async function createOrganization(deps: ServiceDeps, actor: Actor, input: { name: string }) {
   const user = actor.requireUser();
-  return deps.prisma.$transaction(async (tx) => {
+  const created = await deps.prisma.$transaction(async (tx) => {
     const organization = await tx.organization.create({ data: { name: input.name } });
     const membership = await tx.membership.create({
       data: { organizationId: organization.id, userId: user.id, role: 'OWNER' },
@@ -18,6 +18,8 @@ export async function createOrganization(deps: ServiceDeps, actor: Actor, input:
     await ensureAgentProfile(tx, organization.id, user);
     return { organization, membership };
   });
+  actor.noteMembership(created.organization.id, 'OWNER');
+  return created;
 }
 
 export async function updateOrganization(

@@ -1,0 +1,70 @@
+import { pino } from 'pino';
+import type { Database, DatabaseKind } from '../../src/db/database.js';
+import { createYogaApp, type Yoga } from '../../src/yoga.js';
+import { createTestDatabase } from './db.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: {
+    message: string;
+    path?: (string | number)[];
+    extensions?: { code?: string } & Record<string, unknown>;
+  }[];
+}
+
+export interface Auth {
+  token?: string;
+  apiKey?: string;
+}
+
+export interface TestApp {
+  db: Database;
+  yoga: Yoga;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    auth?: Auth,
+  ): Promise<GraphQLResponse<T>>;
+  /** Runs fn and returns how many SQL statements Prisma sent meanwhile. */
+  countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
+  close(): Promise<void>;
+}
+
+export const testSettings = { sessionTtlMs: 86_400_000, apiKeyRotationGraceMs: 3_600_000 };
+
+/** A yoga app over a fresh database of the given kind; requests go through `yoga.fetch`, no port. */
+export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
+  const db = await createTestDatabase(kind);
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const yoga = createYogaApp({ db, logger, settings: testSettings });
+  return {
+    db,
+    yoga,
+    async gql(query, variables, auth) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (auth?.token) headers.authorization = `Bearer ${auth.token}`;
+      if (auth?.apiKey) headers['x-api-key'] = auth.apiKey;
+      const response = await yoga.fetch('http://test/graphql', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as never;
+    },
+    async countStatements(fn) {
+      const statements: string[] = [];
+      const stop = db.onQuery((sql) => statements.push(sql));
+      try {
+        const result = await fn();
+        return { result, statements };
+      } finally {
+        stop();
+      }
+    },
+    close: () => db.drop(),
+  };
+}
+
+/** The error codes of a response, in order. */
+export const codesOf = (response: GraphQLResponse<unknown>) =>
+  (response.errors ?? []).map((error) => error.extensions?.code);

@@ -2,6 +2,13 @@ import { builder } from './builder.js';
 import { ChannelEnum } from './enums.js';
 import { inOrganizationsWith } from './tenancy.js';
 
+const membersOnly = {
+  authScopes: (agent: { organizationId: string }) => ({
+    can: { organizationId: agent.organizationId, permission: 'members:read' as const },
+  }),
+  unauthorizedResolver: () => null,
+};
+
 /** A person who works conversations, with the routing preferences of seed 003. */
 export const AgentNode = builder.prismaNode('Agent', {
   id: { field: 'id' },
@@ -10,9 +17,10 @@ export const AgentNode = builder.prismaNode('Agent', {
   authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'organization:read' } }),
   fields: (t) => ({
     name: t.exposeString('name'),
-    email: t.exposeString('email', { nullable: true }),
-    phoneNumber: t.exposeString('phoneNumber', { nullable: true }),
-    otherInfo: t.expose('otherInfo', { type: 'JSON', nullable: true }),
+    // Contact details of staff are for members, not for integrator keys.
+    email: t.exposeString('email', { nullable: true, ...membersOnly }),
+    phoneNumber: t.exposeString('phoneNumber', { nullable: true, ...membersOnly }),
+    otherInfo: t.expose('otherInfo', { type: 'JSON', nullable: true, ...membersOnly }),
     internal: t.exposeBoolean('internal'),
     origin: t.exposeString('origin'),
     channels: t.expose('channels', { type: [ChannelEnum] }),
@@ -23,7 +31,7 @@ export const AgentNode = builder.prismaNode('Agent', {
     workingHours: t.expose('workingHours', { type: 'JSON', nullable: true }),
     timezone: t.exposeString('timezone'),
     lastAssignedAt: t.expose('lastAssignedAt', { type: 'DateTime', nullable: true }),
-    user: t.relation('user', { nullable: true }),
+    user: t.relation('user', { nullable: true, ...membersOnly }),
     organization: t.relation('organization'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionArgs } from 'graphql';
-import type { ServerOptions } from 'graphql-ws';
+import type { ServerOptions as WsServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate } from './auth/authenticate.js';
@@ -17,7 +17,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-type Executor = NonNullable<ServerOptions['execute']>;
+type Executor = NonNullable<WsServerOptions['execute']>;
 interface EnvelopedRoot {
   execute: Executor;
   subscribe: Executor;
@@ -34,7 +34,7 @@ export async function startServer(
 
   const wsCleanup = useServer(
     {
-      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+      connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,
       // A bad credential closes the socket with 4403 Forbidden (graphql-ws does so on `false`).
       onConnect: async (ctx) => {
         try {

@@ -24,10 +24,13 @@ interface EnvelopedRoot {
 }
 
 /** HTTP (queries, mutations, SSE) and graphql-ws on one port and one path. */
-export async function startServer(
-  deps: AppDeps,
-  options: { port: number; host?: string },
-): Promise<RunningServer> {
+export interface ServerOptions {
+  port: number;
+  host?: string;
+  connectionInitTimeoutMs?: number;
+}
+
+export async function startServer(deps: AppDeps, options: ServerOptions): Promise<RunningServer> {
   const yoga = createYogaApp(deps);
   const http = createServer(yoga);
   const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });

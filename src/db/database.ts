@@ -1,0 +1,113 @@
+// One Prisma Client over either a Postgres server (pg Pool) or an embedded PGlite, with the same surface,
+// so the app and the tests do not care which one they run on.
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import {
+  applyMigrations,
+  embeddedMigrationAdapter,
+  type MigrationAdapterFactory,
+  postgresMigrationAdapter,
+} from './schema-engine.js';
+
+export type DatabaseKind = 'postgres' | 'embedded';
+
+export interface DatabaseOptions {
+  /** Postgres connection string; when set, the server is used. */
+  url?: string;
+  /** PGlite data directory (created if missing); 'memory://' for in-memory. Used when url is not set. */
+  dataDir?: string;
+  /** Postgres pool size (default 10). */
+  poolSize?: number;
+}
+
+export interface Database {
+  kind: DatabaseKind;
+  prisma: PrismaClient;
+  /** Applies prisma/migrations (idempotent); returns the names newly applied. */
+  migrate(): Promise<string[]>;
+  /** SELECT 1; throws when the database is unreachable. */
+  ping(): Promise<void>;
+  /** Every SQL statement Prisma sends; returns the unsubscribe function. */
+  onQuery(listener: (sql: string) => void): () => void;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+export const SCHEMA_PATH = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
+
+const DEFAULT_POOL_SIZE = 10;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? DEFAULT_POOL_SIZE);
+  if (options.dataDir) return openEmbedded(await startPGlite(options.dataDir));
+  throw new Error('openDatabase: set url (Postgres) or dataDir (embedded PGlite, "memory://" for in-memory)');
+}
+
+async function startPGlite(dataDir: string): Promise<PGlite> {
+  // PGlite stores under the path as is; a missing parent directory fails deep inside its virtual FS.
+  const onDisk = !dataDir.includes('://');
+  if (onDisk) await mkdir(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  await client.waitReady;
+  return client;
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  // A timeout so that ping() fails instead of hanging when the server does not answer.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  return wrap('postgres', new PrismaPg(pool), postgresMigrationAdapter(url), () => pool.end());
+}
+
+/** A Database over an already started PGlite (the tests start theirs from a migrated snapshot); close() closes it. */
+export function openEmbedded(client: PGlite): Database {
+  return wrap('embedded', new PrismaPGlite(client), embeddedMigrationAdapter(client), () => client.close());
+}
+
+function wrap(
+  kind: DatabaseKind,
+  adapter: SqlDriverAdapterFactory,
+  migrationAdapter: MigrationAdapterFactory,
+  release: () => Promise<void>,
+): Database {
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const listeners = new Set<(sql: string) => void>();
+  prisma.$on('query', (event) => {
+    const sql = statementOf(event.query);
+    for (const listener of listeners) listener(sql);
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    kind,
+    prisma,
+    migrate: () => applyMigrations(migrationAdapter, MIGRATIONS_DIR),
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    onQuery: (listener) => {
+      // A wrapper per subscription, so that the same function subscribed twice is counted twice.
+      const subscription = (sql: string) => listener(sql);
+      listeners.add(subscription);
+      return () => listeners.delete(subscription);
+    },
+    close: () => {
+      closing ??= prisma.$disconnect().then(release);
+      return closing;
+    },
+  };
+}
+
+/**
+ * Prisma reports COMMIT/ROLLBACK that PGlite runs itself as `-- Implicit "COMMIT" query via underlying driver`;
+ * report them as the statements they are, so that counts and texts match on both backends.
+ * (BEGIN is issued inside the adapters and reported on neither.)
+ */
+function statementOf(query: string): string {
+  const implicit = /^-- Implicit "(\w+)" query/.exec(query);
+  return implicit?.[1] ?? query;
+}

@@ -8,6 +8,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './data-dir-lock.js';
 import {
   applyMigrations,
   embeddedMigrationAdapter,
@@ -45,7 +46,17 @@ const DEFAULT_POOL_SIZE = 10;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.poolSize ?? DEFAULT_POOL_SIZE);
-  if (options.dataDir) return openEmbedded(await startPGlite(options.dataDir));
+  if (options.dataDir) {
+    const onDisk = !options.dataDir.includes('://');
+    const unlock = onDisk ? await lockDataDir(options.dataDir) : async () => undefined;
+    try {
+      const client = await startPGlite(options.dataDir);
+      return openEmbedded(client, unlock);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
+  }
   throw new Error('openDatabase: set url (Postgres) or dataDir (embedded PGlite, "memory://" for in-memory)');
 }
 
@@ -65,8 +76,10 @@ function openPostgres(url: string, poolSize: number): Database {
 }
 
 /** A Database over an already started PGlite (the tests start theirs from a migrated snapshot); close() closes it. */
-export function openEmbedded(client: PGlite): Database {
-  return wrap('embedded', new PrismaPGlite(client), embeddedMigrationAdapter(client), () => client.close());
+export function openEmbedded(client: PGlite, unlock: () => Promise<void> = async () => undefined): Database {
+  return wrap('embedded', new PrismaPGlite(client), embeddedMigrationAdapter(client), () =>
+    client.close().then(unlock),
+  );
 }
 
 function wrap(

@@ -310,3 +310,24 @@ describe.runIf(backends.includes('embedded'))('embedded database on disk', () =>
     }
   });
 });
+
+describe('the embedded data directory', () => {
+  it('refuses a second process on the same directory and frees it on close', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'ci-lock-'));
+    const dataDir = path.join(root, 'pglite');
+    try {
+      // A live process (this test runner's parent) holds the lock: refused.
+      await writeFile(`${dataDir}.lock`, String(process.ppid));
+      await expect(openDatabase({ dataDir })).rejects.toThrow(/in use by process/);
+      // A dead owner's lock is taken over, and released on close.
+      await writeFile(`${dataDir}.lock`, '999999');
+      const db = await openDatabase({ dataDir });
+      await expect(openDatabase({ dataDir })).rejects.toThrow(new RegExp(`process ${process.pid}`));
+      await db.close();
+      const again = await openDatabase({ dataDir });
+      await again.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,151 @@
+import { type NormalizedText } from '../text-normalize.js';
+import { alt, B, E, findAll, rx, sentenceAt, type Span } from './matcher.js';
+import { isNegatedAt } from './negation.js';
+import { topicOf } from './travel-terms.js';
+
+/**
+ * BOOK_FLIGHT: a present wish to book, including conditional orders ("if it's under €200, book it").
+ * Past bookings ("I already booked", "je viens de réserver", "حجزت"), bookings in a condition ("if we book two
+ * seats"), changes to a booking and non-flight bookings (hotel, table, course) do not count.
+ */
+
+const BOOKING_VERBS: readonly RegExp[] = [
+  // English base forms only: "booked", "booking ref" and "rebook" do not match.
+  rx(`(?<!(?:a|the|my|this|that|your|our|phone|note|face) )${B}(?:book|reserve)${E}`),
+  rx(`${B}make (?:a|the|my|our) (?:booking|reservation)${E}`),
+  rx(
+    `${B}(?:buy|purchase|get me|get us|grab me)(?: (?:a|an|the|two|three|four|\\d+))? (?:plane |flight |return |one-way )?(?:tickets?|seats?|flights?)${E}`,
+  ),
+  rx(
+    `${B}(?:interested in|thinking (?:of|about)|planning (?:on|to)|considering|looking (?:into|to)|help (?:me )?(?:with )?|go ahead with|proceed with) (?:booking|reserving|book|reserve)${E}`,
+  ),
+  rx(`${B}(?:get|put) (?:me|us) on (?:[\\p{L}\\p{N}:]+ ){0,4}?(?:flights?|planes?|one)${E}`),
+  // "I want 2 return tickets to Rome": asking for tickets is asking to buy them.
+  rx(
+    `${B}(?:i|we)(?:'d| would)? (?:want|need|like) (?:to get )?(?:a|an|one|two|three|four|\\d+) (?:return |one-way |plane |flight |economy |business )?(?:tickets?|seats?|flights?)${E}`,
+  ),
+  rx(`${B}(?:je voudrais|je veux|il me faut|j'aimerais) (?:un|une|deux|trois|\\d+) (?:billets?|places?)${E}`),
+  rx(`${B}[وف]?(?:ابي|ابغى|بدي|اريد|عايز|ودي) (?:تذكره|تذكرتين|تذاكر|مقعد|مقعدين)`),
+  // French
+  rx(`${B}(?:reserver|reservez|reserve|reservons|reserves)(?:-moi|-nous|-le|-la|-les)?${E}`),
+  rx(`${B}(?:faire|effectuer) une reservation${E}`),
+  rx(
+    `${B}(?:acheter|prendre|prenez-moi|achetez-moi)(?: (?:un|une|des|deux|trois|\\d+))? (?:billets?|places?|vols?)${E}`,
+  ),
+  // Arabic: احجز / تحجز / نحجز with future or progressive prefixes and "for me" suffixes.
+  rx(`${B}[وف]?(?:س|ب|ح|رح |راح )?[اتني]حجز(?:و|وا|ي|ين)?(?:ه|ها|هم)?(?: ?لي| ?لنا)?${E}`),
+  rx(`${B}[وف]?بحجز${E}`),
+  // Arabic: the noun حجز after a wish ("أرغب في حجز رحلة", "ابي حجز").
+  rx(
+    `${B}[وف]?(?:ارغب|نرغب|اريد|نريد|ابي|ابغى|ابغي|بدي|بدنا|ودي|حاب|حابب|ممكن|عايز|عاوز|بغيت|محتاج|احتاج)(?: في| ب)? (?:ال)?حجز${E}`,
+  ),
+  // Arabizi: e7joz, a7joz, b7joz, 7jozli.
+  rx(`${B}(?:b|n|t|bi|ba)?[aei]?(?:7|h)j[oi]?z(?:li|lna|ilna|ili)?${E}`),
+];
+
+/** Words that make the booking verb past, conditional or someone else's habit, not a request. */
+const NOT_A_REQUEST_BEFORE = rx(
+  `${alt([
+    `${B}(?:if|when|once|before|after|until|whether) (?:i|we|you|they|he|she|it)(?: (?:can|could|do|should|were to|had))?(?: not)? ?$`,
+    `${B}did (?:i|you|we|they|he|she)(?: not)? ?$`,
+    `${B}(?:si|quand|lorsque|avant de|apres avoir) (?:je |j'|on |nous |vous )?$`,
+    `${B}(?:si|quand|avant|avant que) (?:je|on|nous|vous) $`,
+    `${B}(?:viens|vient|venons|venez|viennent) de $`,
+    // French perfect tenses: folded, "a réservé" looks like "réserve".
+    `${B}(?:ai|as|a|avons|avez|ont|est|sont|ete|etait|avait|avions)(?: (?:deja|bien|tout))? $`,
+    `${B}(?:اذا|لو|لما|قبل ما|بعد ما|لين|ان) $`,
+  ])}`,
+);
+
+/** Booking something other than a flight. */
+const OTHER_BOOKING_OBJECT = rx(
+  `^ ?(?:(?:me|us|a|an|the|my|our|your|un|une|le|la|les|mon|ma|لي|لنا) )?(?:${alt([
+    'hotels?',
+    'rooms?',
+    'tables?',
+    'appointments?',
+    'meetings?',
+    'calls?',
+    'class(?:es)?',
+    'courses?',
+    'lessons?',
+    'sessions?',
+    'tests?',
+    'exams?',
+    'tours?',
+    'cars?',
+    'taxis?',
+    'restaurants?',
+    'spa',
+    'visits?',
+    'demo',
+    'hotel',
+    'chambres?',
+    'cours',
+    'rendez-vous',
+    'rdv',
+    'voitures?',
+    'fndq',
+    'فندق',
+    'غرفه',
+    'موعد',
+    'طاوله',
+    'دوره',
+    'كورس',
+    'سياره',
+  ])})${E}`,
+);
+
+/** A change to an existing booking: "change my booking", "الغاء حجز", "modifier ma réservation". */
+const CHANGE_BEFORE = rx(
+  `${alt([`${B}(?:change|modify|cancel|move|amend)(?: my| the| our)? ?$`, `${B}(?:الغاء|الغي|تعديل|تغيير|رقم) (?:ال)?$`])}`,
+);
+
+export interface BookingRequest {
+  span: Span;
+  confidence: number;
+}
+
+function isRequestContext(text: string, span: Span): boolean {
+  const sentence = sentenceAt(text, span.start);
+  const before = text.slice(Math.max(sentence.start, span.start - 40), span.start);
+  const after = text.slice(span.end, Math.min(sentence.end, span.end + 30));
+  if (new RegExp(NOT_A_REQUEST_BEFORE.source, 'u').test(before)) return false;
+  if (new RegExp(CHANGE_BEFORE.source, 'u').test(before)) return false;
+  if (new RegExp(OTHER_BOOKING_OBJECT.source, 'u').test(after)) return false;
+  return !isNegatedAt(text, span.start);
+}
+
+/**
+ * How sure the booking is of a flight: a flight named in the sentence or message, else in the recent
+ * conversation; nothing named at all still counts, weakly (a travel bot's booking is a flight by default).
+ */
+function flightConfidence(message: NormalizedText, span: Span, context: readonly NormalizedText[]): number {
+  const sentence = sentenceAt(message.text, span.start);
+  const inSentence = topicOf(message, sentence, span.start);
+  if (inSentence === 'flight') return 0.9;
+  if (inSentence === 'other') return 0;
+  const inMessage = topicOf(message, undefined, span.start);
+  if (inMessage === 'flight') return 0.85;
+  if (inMessage === 'other') return 0;
+  for (const earlier of [...context].reverse().slice(0, 4)) {
+    const topic = topicOf(earlier);
+    if (topic === 'flight') return 0.75;
+    if (topic === 'other') return 0;
+  }
+  return 0.55;
+}
+
+export function findBookingRequest(
+  message: NormalizedText,
+  context: readonly NormalizedText[],
+): BookingRequest | undefined {
+  const text = message.text;
+  const candidates = BOOKING_VERBS.flatMap((re) => findAll(text, re)).sort((a, b) => a.start - b.start);
+  for (const span of candidates) {
+    if (!isRequestContext(text, span)) continue;
+    const confidence = flightConfidence(message, span, context);
+    if (confidence > 0) return { span, confidence };
+  }
+  return undefined;
+}

@@ -1,0 +1,181 @@
+import { AR, alt, B, E, findAll, isQuestionAt, rx, sentenceAt, type Span } from './matcher.js';
+import { isNegatedAt } from './negation.js';
+
+/**
+ * DISCOUNT_REQUEST: money off in any form (discount, promo code, coupon, deal, sale price, price match,
+ * refunding the difference after a price drop), asked for or asked about. A full refund, or a code that
+ * already worked, is not a request.
+ */
+
+const DISCOUNT_TERMS: readonly RegExp[] = [
+  rx(
+    `${B}${alt([
+      'discount(?:s|ed)?',
+      '(?:promo(?:tion(?:al)?)?|discount|coupon|voucher|referral) codes?',
+      'promo(?:tion)?s?',
+      'coupons?',
+      'vouchers?',
+      '(?:any|a|good|better|best|special|some|package|group|family|student|cheaper) deals?(?! with)',
+      'deals? (?:on|for|if)',
+      '(?:any|special|current|latest|seasonal) offers?',
+      'offers? (?:on|for) (?:flights?|tickets?|students?|groups?)',
+      'sale price',
+      'on sale',
+      'price match(?:ing)?',
+      'match (?:the|their|a|this|that) (?:price|offer|fare)',
+      '(?:beat|match) (?:that|it|this)(?: (?:price|offer|fare|deal|quote))?',
+      'beat (?:the|their|a) (?:price|offer|fare|deal|quote)',
+      '(?:refund|reimburse|pay back|give back|credit) (?:me )?the difference',
+      '(?:price|fare|cost)s? (?:has |have )?(?:drop(?:ped)?|went down|fell|decreased|got cheaper)',
+      '(?:better|lower|special|reduced|cheaper|discounted|best|student|group|loyalty|senior|friends?) (?:price|rate|fare)s?',
+      '(?:lower|reduce|drop|bring down|cut) (?:the |your |that |this )?(?:price|fare|rate|cost)',
+      '(?:do|make|give|get|let me have) (?:it|me|us|this|that)(?: a)?(?: (?:bit|little))? cheaper',
+      'reductions?',
+      // Lower prices for a kind of customer: "do students get cheaper tickets?".
+      '(?:students?|seniors?|kids|children|members|groups?|famil(?:y|ies)|military|veterans|teachers) (?:get|pay|have) (?:a )?(?:cheaper|reduced|lower|special|discounted)',
+      '(?:cheaper|reduced|lower|special|discounted) (?:prices?|rates?|fares?|tickets?) for (?:students|seniors|children|kids|groups|members|families)',
+      // A named code: "the WELCOME10 code", "code SAVE20" (not booking references such as QX7H2P).
+      '[a-z]{3,}\\d{1,3} code',
+      '(?<!(?:booking|confirmation|reference|verification|access|postal|zip|flight|tracking|order|security) )code [a-z]{3,}\\d{1,3}',
+      'money off',
+      '\\d+ ?% off',
+      'percent off',
+      'knock (?:some|a bit|something|anything)? ?off',
+      'loyalty (?:discount|reward|points?|programme|program)',
+      'rebates?',
+      'cash ?back',
+      // French
+      'reduc(?:tion)?s?',
+      'remises?',
+      'rabais',
+      'ristournes?',
+      'codes? promos?',
+      "bons? (?:de reduction|d'achat|de reduc)",
+      'soldes',
+      "(?:prix|tarifs?) (?:reduits?|speciaux|special|etudiants?|preferentiels?|de groupe|jeunes?|seniors?|d'ami)",
+      'moins chers?',
+      'meilleurs? prix',
+      'baisser (?:le |un peu le )?prix',
+      'faire un (?:petit )?(?:prix|geste|effort)',
+      'geste commercial',
+      'offres? (?:speciales?|du moment|en cours)',
+      'rembourser la difference',
+      // Arabizi
+      'khasm',
+      '5asm',
+      'takhfee?d',
+      'ta5fee?d',
+      '3orood',
+      '3rood',
+    ])}${E}`,
+  ),
+  rx(
+    `${AR}${alt(['خصم', 'خصومات', 'تخفيض', 'تخفيضات', 'تنزيلات', 'كوبون', 'قسيمه', 'برومو', 'عروض', 'اوفر'])}`,
+  ),
+  rx(`${AR}كود (?:ال)?(?:خصم|تخفيض|برومو|كوبون|عرض)`),
+  rx(`${B}(?:في|فيه|عندكم|عندك|اي) عرض`),
+  rx(`${AR}سعر (?:خاص|مخفض|ارخص|افضل|احسن)`),
+  rx(
+    `${B}(?:ممكن |تقدر |تقدرو |ت)?(?:نزل|تنزل|تنزلو|خفض|تخفض|تخفضو)(?:لي|ولي|لنا|ولنا)?(?: شوي| شويه| شوية)? (?:ب|في |من )?(?:ال)?سعر`,
+  ),
+  rx(`${B}(?:ممكن|تقدر|تعطيني|تسويلي|تعمللي|تعملي|عطني|اعطني) (?:سعر )?(?:ب)?ارخص`),
+];
+
+/** The code or discount already did its job: "the coupon worked", "le code a fonctionné". */
+const ALREADY_APPLIED = rx(
+  `${B}${alt([
+    'worked',
+    'works now',
+    'has been applied',
+    'was applied',
+    'went through',
+    'a fonctionne',
+    'a marche',
+    'marche bien',
+    'est bien applique',
+    'اشتغل',
+    'مشى',
+    'تم تطبيق',
+    'انطبق',
+  ])}${E}`,
+);
+
+/** Something that makes a discount mention a request rather than a story. */
+const REQUEST_CUE = rx(
+  `${B}${alt([
+    'can',
+    'could',
+    'would',
+    'please',
+    'pls',
+    'plz',
+    'give',
+    'get',
+    'send me',
+    'apply',
+    'want',
+    'need',
+    "i'd like",
+    'looking for',
+    'any',
+    'is there',
+    'are there',
+    'do you have',
+    'still valid',
+    'possible',
+    'chance',
+    'pouvez',
+    'pourriez',
+    'voudrais',
+    'veux',
+    'svp',
+    'avez',
+    'possible',
+    'ممكن',
+    'في',
+    'فيه',
+    'عندكم',
+    'ابي',
+    'ابغى',
+    'بدي',
+    'اريد',
+    'تعطيني',
+    'لو سمحت',
+    'ياريت',
+    'هل',
+  ])}${E}`,
+);
+
+export interface DiscountRequest {
+  span: Span;
+  confidence: number;
+}
+
+/** All spans that name a discount (used to keep "better price" from counting as a price question). */
+export function discountSpans(text: string): Span[] {
+  return DISCOUNT_TERMS.flatMap((re) => findAll(text, re)).sort((a, b) => a.start - b.start);
+}
+
+/** "Promo code?", "CODE PROMO. Vous en avez ?": a bare noun phrase, or one followed by a question about it. */
+function isBareTopic(text: string, sentence: Span): boolean {
+  const words = text.slice(sentence.start, sentence.end).match(/[\p{L}\p{N}']+/gu) ?? [];
+  if (words.length > 3) return false;
+  return words.length > 0 && sentence.end < text.length && isQuestionAt(text, sentence.end);
+}
+
+function isRequest(text: string, span: Span): boolean {
+  const sentence = sentenceAt(text, span.start);
+  const slice = text.slice(sentence.start, sentence.end);
+  if (isQuestionAt(text, span.start) || isBareTopic(text, sentence)) return true;
+  if (new RegExp(ALREADY_APPLIED.source, 'u').test(slice)) return false;
+  return new RegExp(REQUEST_CUE.source, 'u').test(slice);
+}
+
+export function findDiscountRequest(text: string): DiscountRequest | undefined {
+  for (const span of discountSpans(text)) {
+    if (isNegatedAt(text, span.start)) continue;
+    if (!isRequest(text, span)) continue;
+    return { span, confidence: 0.85 };
+  }
+  return undefined;
+}

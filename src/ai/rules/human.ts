@@ -1,0 +1,239 @@
+import { AR, alt, B, E, findAll, rx, sentenceAt, type Span } from './matcher.js';
+import { isNegatedAt } from './negation.js';
+
+/**
+ * SPEAK_TO_HUMAN: the customer asks for a person, directly ("I want to talk to an agent", "passez-moi
+ * quelqu'un", "حولوني على موظف") or indirectly ("can someone call me back", "can a colleague take over").
+ * Refusals ("I don't need an agent"), identity questions ("are you a bot?") and names do not count.
+ */
+
+const HUMAN_EN = alt([
+  'human(?: beings?| agents?)?',
+  '(?:real|actual|live) (?:person|people|human|agent|one)',
+  'persons?',
+  'people',
+  'somebody',
+  'someone(?: else| in charge)?',
+  'anyone',
+  'agents?',
+  'representatives?',
+  'reps?',
+  'managers?',
+  'supervisors?',
+  'operators?',
+  'staff',
+  'member of (?:your )?staff',
+  'customer (?:service|support|care)',
+  'support team',
+  'advis[eo]rs?',
+  'consultants?',
+  'colleagues?',
+  'employees?',
+  'team members?',
+  'boss',
+  'specialists?',
+]);
+
+const HUMAN_FR = alt([
+  'humains?',
+  'etres? humains?',
+  'personnes?(?: reelle| physique)?',
+  "quelqu'?un(?: d'autre)?",
+  'quelqu un',
+  'conseill(?:er|ere)s?',
+  'agents?',
+  'operat(?:eur|rice)s?',
+  'responsables?',
+  'managers?',
+  'superieurs?',
+  'directeurs?',
+  'employes?',
+  'collegues?',
+  'interlocuteurs?',
+  'service (?:client|clientele|apres-vente)',
+  'support',
+  'techniciens?',
+]);
+
+const HUMAN_AR = alt([
+  'موظف',
+  'شخص',
+  'انسان',
+  'بشر',
+  'حدا',
+  'حد',
+  'احد',
+  'مسوول',
+  'مسيول',
+  'مدير',
+  'مشرف',
+  'ممثل',
+  'وكيل',
+  'مختص',
+  'خدمه العملاء',
+  'الدعم',
+  'زميل',
+  'اداره',
+]);
+
+const HUMAN_ARABIZI = alt([
+  '7ada',
+  '7ad',
+  'had',
+  'insan',
+  'ensan',
+  'mwaz+af[ae]?',
+  'mowaz+af[ae]?',
+  'mas2ou?l',
+  'modir',
+  'mudir',
+  'moshref',
+  'shakh?s',
+  'human',
+  'agent',
+  'manager',
+]);
+
+/** Up to `n` filler words between a verb and the person ("to a real person", "to someone from accounts"). */
+const gap = (n: number): string => `(?:[\\p{L}\\p{N}']+ ){0,${n}}?`;
+
+const HUMAN_REQUESTS: readonly RegExp[] = [
+  // English: speak/talk/chat to a person.
+  rx(
+    `${B}(?:speak|talk|chat|deal|discuss(?: this| it)?|explain(?: it| this| that| everything)?|communicate)(?: directly)? (?:to|with) ${gap(3)}${HUMAN_EN}${E}`,
+  ),
+  // English: a person I can talk to, "is there a human available?".
+  rx(
+    `${B}(?:someone|somebody|anyone|an? (?:real )?(?:person|human|agent)|a real person)(?: (?:i|we) (?:can|could|may))(?: actually| really)? (?:speak|talk|chat)(?: to| with)?${E}`,
+  ),
+  rx(
+    `${B}(?:is there|are there) (?:a |an |any )?(?:(?:real|actual|live) )?(?:human|person|people|agent|someone|anyone|somebody)s? (?:available|i can|to (?:talk|speak|chat))`,
+  ),
+  // English: put me through / transfer / connect / get me a person.
+  rx(
+    `${B}(?:get|put|transfer|connect|pass|forward|send|hand|redirect|escalate)(?: me| us| this| it| my (?:case|issue|call|chat|request))?(?: (?:over|through|on))? (?:to |with )?${gap(2)}${HUMAN_EN}${E}`,
+  ),
+  rx(`${B}(?:put|get|transfer|connect) me (?:through|across)${E}`),
+  rx(
+    `${B}(?:speak|talk|chat|connect me|put me through|transfer me|pass me|send me) (?:to|with) (?:the |your |tech |technical |customer )?support${E}`,
+  ),
+  // English: a person calls me back.
+  rx(
+    `${B}(?:someone|somebody|anyone|an? (?:agent|person|human|manager|representative)|one of your (?:agents|staff|team))(?: from (?:the )?[\\p{L}]+)? (?:to |can |could |please |should )?(?:call|phone|ring|contact|email|text|get back to|reach) (?:me|us)${E}`,
+  ),
+  rx(
+    `${B}(?:ask|get|have|tell) ${gap(3)}${HUMAN_EN} to (?:call|phone|ring|contact|email|text|get back to|reach) (?:me|us)${E}`,
+  ),
+  // "call me back", but not "you can call me Sam".
+  rx(
+    `${B}(?:call|ring|phone) me(?: back)?(?= *(?:$|[.!?,;]|back|asap|now|today|tomorrow|please|pls|plz|urgently|later|as soon|on |at |when |about |regarding |before |after |or |and ))`,
+  ),
+  rx(`${B}(?:a |request a |want a |need a )?call ?-?back${E}`),
+  // English: I want / need a person.
+  rx(
+    `${B}(?:want|need|would like|i'?d like|prefer|demand|request|require|looking for|give me|ask for|asking for)(?: to (?:have|get))? (?:a |an |the |your |some |to )?(?:(?:real|actual|live|human) )?(?:human|person|agent|manager|supervisor|representative|operator|humans|people)${E}`,
+  ),
+  // English: someone takes over.
+  rx(
+    `${B}(?:someone|somebody|a (?:human|person|colleague)|an agent|your colleague|someone else|a real person)(?: of (?:yours|your team))?(?: to| can| could| please| should)? take (?:over|my case|this over)${E}`,
+  ),
+  rx(`${B}hand (?:me |this |it )?over to${E}`),
+  // French.
+  rx(
+    `${B}(?:parler|discuter|echanger|m'adresser|avoir affaire|avoir|joindre|contacter)(?: directement)? (?:a |au |avec )?${gap(3)}${HUMAN_FR}${E}`,
+  ),
+  rx(
+    `${B}(?:passez|passe|passer|mettez|mettre|transferez|transferer|redirigez|rediriger|orientez|orienter)(?:-| )?(?:moi|nous)?(?: en (?:relation|contact|ligne))? (?:a |au |avec |vers )?${gap(2)}${HUMAN_FR}${E}`,
+  ),
+  rx(`${B}(?:rappelez-moi|me rappeler|me recontacter|m'appeler|appelez-moi|contactez-moi|me contacter)${E}`),
+  rx(
+    `${B}(?:(?:je veux|je voudrais|je souhaite|je souhaiterais|j'aimerais|je demande|il me faut|donnez-moi) |j'ai besoin d')${gap(2)}(?:un |une |le |la |l')?(?:vrai |vraie )?(?:humain|personne|conseiller|conseillere|agent|responsable|operateur|manager|quelqu'?un)${E}`,
+  ),
+  // Arabic: speak with a person.
+  rx(
+    `${B}[وف]?(?:ب|ح|رح |راح )?(?:اكلم|كلم|نكلم|تكلم|اتكلم|نتكلم|احكي|نحكي|حكي|اتحدث|نتحدث|التحدث|اتواصل|نتواصل|التواصل|تواصل|اخاطب)(?:وا)? (?:مع |الى |ل|ب|على )?${gap(2)}${AR}${HUMAN_AR}`,
+  ),
+  // Arabic: transfer / connect me to a person.
+  rx(
+    `${B}[وف]?(?:حولني|حولوني|تحولني|حولنا|وصلني|وصلوني|توصلني|اربطني|عطني|عطوني|اعطني|اعطوني|جيبلي|جيبولي|ابعتولي|ابعثولي|ابعتلي)(?: على| الى| ل| مع| ب)? ?${gap(2)}${AR}${HUMAN_AR}`,
+  ),
+  // Arabic: (a person) call me.
+  rx(
+    `${B}[وف]?(?:اتصلوا|اتصلو|اتصل|يتصل|تتصلوا|كلموني|كلمني|يكلمني|رنوا|رن|يرن|دقوا|دق|يدق|تواصلوا|يتواصل)(?: معي| بي| فيني| علي| عليا| لي)${E}`,
+  ),
+  rx(`${B}[وف]?(?:كلموني|رنولي|رنلي|اتصلولي|دقولي|اتصلوا علي)${E}`),
+  // Arabic: I want a person.
+  rx(
+    `${B}[وف]?(?:ابي|ابغى|ابغي|بدي|اريد|عايز|عاوز|ودي|حاب|حابب|محتاج|احتاج|بغيت|نبي|نبغى|بدنا|نريد) ${gap(1)}${AR}(?:موظف|انسان|شخص حقيقي|مسوول|مدير|مشرف|ممثل|احد الموظفين|خدمه العملاء|بشري)`,
+  ),
+  // Arabizi.
+  rx(
+    `${B}(?:b|n)?(?:e7ki|ehki|a7ki|ahki|7ki|e7ke|a7ke|et7adath|atkalam|etkal+am|ak+al+em|kal+em|kalim|7aw+elni|7awalni|was+elni|wasalni)(?: (?:ma3|m3|ma|3ala|la|3a))? ${gap(1)}${HUMAN_ARABIZI}${E}`,
+  ),
+  rx(`${B}(?:baddi|badde|biddi|bidi|bade|abi|abgha|abga|3ayez|3awez|baddna) ${gap(1)}${HUMAN_ARABIZI}${E}`),
+];
+
+/** A message that is nothing but a person's title: "human please", "agent!", "un conseiller svp". */
+const BARE_REQUEST = rx(
+  `^[^\\p{L}\\p{N}]*(?:an? |un |une |le )?(?:human|agent|representative|operator|real person|live agent|humain|conseiller|conseillere|موظف|مسوول)(?: please| pls| plz| svp| s'il vous plait| لو سمحت| من فضلك)?[^\\p{L}\\p{N}]*$`,
+);
+
+/** "Are you a bot?", "am I talking to a real person?": questions about who answers, not requests. */
+const IDENTITY_QUESTION = rx(
+  `${alt([
+    `${B}(?:are|r) (?:you|u)(?: an?)? (?:real|human|bot|robot|person|machine|ai)${E}`,
+    `${B}am i (?:talking|speaking|chatting) (?:to|with)`,
+    `${B}is (?:this|it|that) an? (?:bot|robot|real|human|person|machine)`,
+    `${B}(?:etes-vous|vous etes|tu es|est-ce) (?:un|une) (?:robot|humain|vraie|vrai|machine|bot)`,
+    `${B}(?:هل )?(?:انت|انتي) (?:بوت|روبوت|انسان|حقيقي|بشر|الي)`,
+    `${B}(?:enta|inta|inti) (?:bot|robot|insan|7a2i2i)`,
+  ])}`,
+);
+
+const MANAGER = rx(
+  `${B}(?:managers?|supervisors?|boss|responsables?|superieurs?|directeurs?|مدير|المدير|مشرف|مسوول)`,
+);
+
+export interface HumanRequest {
+  span: Span;
+  confidence: number;
+  /** Asking for a manager or supervisor: a sign of a complaint, used by the emotion rules. */
+  manager: boolean;
+}
+
+/** "Do I need to speak to an agent to…?": asking how things work, not asking for a person. */
+const PROCESS_QUESTION_BEFORE = rx(
+  `${alt([
+    `${B}(?:do|would|will) (?:i|we) (?:need|have) to ?$`,
+    `${B}(?:should|must) (?:i|we) ?$`,
+    `${B}is it (?:necessary|required|mandatory) to ?$`,
+    `${B}(?:dois-je|faut-il|est-ce qu'il faut|je dois) ?$`,
+    `${B}(?:لازم|يجب ان|هل يجب ان|هل لازم) ?$`,
+  ])}`,
+);
+
+function isProcessQuestion(text: string, span: Span): boolean {
+  const before = text.slice(Math.max(0, span.start - 30), span.start);
+  return new RegExp(PROCESS_QUESTION_BEFORE.source, 'u').test(before) && text.includes('?', span.start);
+}
+
+function isIdentityQuestion(text: string, span: Span): boolean {
+  const sentence = sentenceAt(text, span.start);
+  return new RegExp(IDENTITY_QUESTION.source, 'u').test(text.slice(sentence.start, sentence.end));
+}
+
+/** The first request for a person in normalised `text`, if any. */
+export function findHumanRequest(text: string): HumanRequest | undefined {
+  if (new RegExp(BARE_REQUEST.source, 'u').test(text)) {
+    return { span: { start: 0, end: text.length }, confidence: 0.75, manager: false };
+  }
+  const candidates = HUMAN_REQUESTS.flatMap((re) => findAll(text, re)).sort((a, b) => a.start - b.start);
+  for (const span of candidates) {
+    if (isNegatedAt(text, span.start)) continue;
+    if (isIdentityQuestion(text, span) || isProcessQuestion(text, span)) continue;
+    const words = text.slice(span.start, span.end);
+    const manager = new RegExp(MANAGER.source, 'u').test(words);
+    return { span, confidence: 0.9, manager };
+  }
+  return undefined;
+}

@@ -30,6 +30,11 @@ export function createErrorMasker(logger: Logger) {
     const original = originalOf(error);
     const source = error instanceof GraphQLError ? error : undefined;
     if (original instanceof DomainError) return toGraphQLError(original, source);
+    if (source && !source.path && source.message.startsWith('Variable "$')) {
+      // A variable that does not fit its type (missing or mistyped field, both or neither field of a oneOf
+      // input, unknown enum value, bad scalar): graphql-js composes the message, and there is nothing to hide.
+      return toGraphQLError(new DomainError('BAD_USER_INPUT', source.message), source);
+    }
     if (original instanceof InputValidationError) {
       const issues = original.issues.map((issue) => ({
         path: issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment)).join('.'),

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { GraphQLError } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,4 +175,19 @@ describe('the process', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe('variables that do not fit their types', () => {
+  it('answer BAD_USER_INPUT with graphql-js message, not a masked error', () => {
+    const masker = createErrorMasker(pino({ level: 'silent' }));
+    const coercion = new GraphQLError(
+      'Variable "$input" got invalid value "x" at "input.channel"; Value "x" does not exist in "Channel" enum.',
+      {
+        originalError: new TypeError('inner'),
+      },
+    );
+    const masked = masker(coercion) as GraphQLError;
+    expect(masked.extensions.code).toBe('BAD_USER_INPUT');
+    expect(masked.message).toContain('does not exist in "Channel" enum');
+  });
 });

@@ -1,0 +1,344 @@
+import type { Actor } from '../auth/actor.js';
+import type { Permission } from '../auth/permissions.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Conversation, Message } from '../generated/prisma/client.js';
+import type { ConversationPriority, ConversationStatus } from '../generated/prisma/enums.js';
+import { renderCannedResponse } from './canned-responses.js';
+import { assertTransition, unheldStatus } from './conversation-lifecycle.js';
+import { nowOf, type ServiceDeps } from './deps.js';
+import { badInput, conflict, forbidden } from './errors.js';
+import { lockConversation, placeBySentAt } from './ingestion.js';
+import { assignTo, autoAssign, drainQueue } from './routing.js';
+import type { Tx } from './transactions.js';
+
+/** The longest message an agent or integrator may send, in characters. */
+export const MAX_MESSAGE_LENGTH = 20_000;
+
+type Db = Tx | PrismaClient;
+
+/** The conversation, when the actor holds the permission in its organization; FORBIDDEN otherwise (also when unknown). */
+export async function conversationInReach(db: Db, actor: Actor, id: string, permission: Permission) {
+  actor.assertAuthenticated();
+  const conversation = await db.conversation.findFirst({
+    where: { id, organizationId: { in: actor.organizationIdsWith(permission) } },
+    select: { id: true, organizationId: true },
+  });
+  if (!conversation) throw forbidden();
+  return conversation;
+}
+
+/** The signed-in user's agent profile in the organization: who takes over, replies, is assigned. */
+async function ownAgent(tx: Tx, actor: Actor, organizationId: string) {
+  const user = actor.requireUser();
+  const agent = await tx.agent.findFirst({ where: { organizationId, userId: user.id } });
+  if (!agent) throw forbidden('You have no agent profile in this organization.');
+  return agent;
+}
+
+function assertWorkable(conversation: Conversation): void {
+  if (conversation.status === 'RESOLVED' || conversation.status === 'CLOSED') {
+    throw conflict(`The conversation is ${conversation.status}; reopen it first.`);
+  }
+}
+
+const isHeld = (conversation: Conversation) =>
+  conversation.assigneeId !== null && (conversation.status === 'ASSIGNED' || conversation.status === 'PENDING');
+
+/** Runs fn on the locked conversation inside a transaction: concurrent actions on one conversation queue up. */
+async function withConversation<T>(
+  deps: ServiceDeps,
+  actor: Actor,
+  conversationId: string,
+  fn: (tx: Tx, conversation: Conversation, now: Date) => Promise<T>,
+): Promise<T> {
+  return deps.prisma.$transaction(async (tx) => {
+    const found = await conversationInReach(tx, actor, conversationId, 'conversations:work');
+    const conversation = await lockConversation(tx, found.id);
+    // The clock is read under the lock, so messages are stamped in the order they are stored.
+    return fn(tx, conversation, nowOf(deps));
+  });
+}
+
+export interface TakeOverInput {
+  conversationId: string;
+  message?: string | null;
+  /** ADMIN or OWNER only: take it even from the agent who holds it. */
+  force?: boolean | null;
+}
+
+/**
+ * The viewer's agent takes the conversation from the bot (or from nobody): status ASSIGNED, assignee set,
+ * and with a message, sends it. When another agent holds it: CONFLICT, unless an ADMIN/OWNER forces it.
+ * Two agents at once: the row lock makes the second see the first's assignment, so exactly one wins.
+ */
+export async function takeOverConversation(deps: ServiceDeps, actor: Actor, input: TakeOverInput) {
+  const result = await withConversation(deps, actor, input.conversationId, async (tx, conversation, now) => {
+    assertWorkable(conversation);
+    const agent = await ownAgent(tx, actor, conversation.organizationId);
+    let current = conversation;
+    const previousAssignee = conversation.assigneeId;
+    if (isHeld(conversation) && conversation.assigneeId !== agent.id) {
+      if (!input.force) throw conflict('Another agent holds this conversation.');
+      const role = actor.roleIn(conversation.organizationId);
+      if (role !== 'ADMIN' && role !== 'OWNER') throw forbidden('Only admins and owners can force a takeover.');
+    }
+    if (!(isHeld(conversation) && conversation.assigneeId === agent.id)) {
+      current = await assignTo(tx, {
+        conversationId: conversation.id,
+        organizationId: conversation.organizationId,
+        agentId: agent.id,
+        reason: 'TAKEOVER',
+        assignedById: actor.user?.id ?? null,
+        now,
+      });
+    }
+    const message = input.message ? await appendAgentMessage(tx, current, agent.id, input.message, false, now) : null;
+    if (message) current = await tx.conversation.findUniqueOrThrow({ where: { id: current.id } });
+    return { conversation: current, message, freed: previousAssignee !== null && previousAssignee !== agent.id };
+  });
+  if (result.freed) await drainAfter(deps, result.conversation.organizationId);
+  return { conversation: result.conversation, message: result.message };
+}
+
+export interface SendMessageInput {
+  conversationId: string;
+  content?: string | null;
+  cannedResponseId?: string | null;
+  /** An internal note: never sent to the customer, never takes the conversation over. */
+  private?: boolean | null;
+}
+
+/**
+ * An agent's reply. On a conversation no human holds, sending takes it over first (seed 000: "takeover
+ * that conversation by sending"); on one a colleague holds, the reply joins without changing the assignee.
+ * The first public human reply sets firstReplyAt.
+ */
+export async function sendMessage(deps: ServiceDeps, actor: Actor, input: SendMessageInput) {
+  if (!input.content && !input.cannedResponseId) throw badInput('Give content or a cannedResponseId.');
+  const isPrivate = input.private ?? false;
+  return withConversation(deps, actor, input.conversationId, async (tx, conversation, now) => {
+    assertWorkable(conversation);
+    const agent = await ownAgent(tx, actor, conversation.organizationId);
+    const content = input.cannedResponseId
+      ? await renderCannedResponse(tx, { id: input.cannedResponseId, conversation, agent })
+      : input.content!;
+    if (content.length > MAX_MESSAGE_LENGTH) throw badInput(`A message has at most ${MAX_MESSAGE_LENGTH} characters.`);
+    let current = conversation;
+    if (!isPrivate && !isHeld(conversation)) {
+      current = await assignTo(tx, {
+        conversationId: conversation.id,
+        organizationId: conversation.organizationId,
+        agentId: agent.id,
+        reason: 'TAKEOVER',
+        assignedById: actor.user?.id ?? null,
+        now,
+      });
+    }
+    const message = await appendAgentMessage(tx, current, agent.id, content, isPrivate, now);
+    return { message, conversation: await tx.conversation.findUniqueOrThrow({ where: { id: current.id } }) };
+  });
+}
+
+async function appendAgentMessage(
+  tx: Tx,
+  conversation: Conversation,
+  agentId: string,
+  content: string,
+  isPrivate: boolean,
+  now: Date,
+): Promise<Message> {
+  const appService = await tx.appService.findUniqueOrThrow({
+    where: { id: conversation.appServiceId },
+    select: { channel: true },
+  });
+  const index = await placeBySentAt(tx, conversation, now);
+  const message = await tx.message.create({
+    data: {
+      organizationId: conversation.organizationId,
+      appServiceId: conversation.appServiceId,
+      conversationId: conversation.id,
+      index,
+      senderType: 'AGENT',
+      senderAgentId: agentId,
+      content,
+      channel: appService.channel,
+      private: isPrivate,
+      origin: 'agent',
+      sentAt: now,
+    },
+  });
+  await tx.conversation.update({
+    where: { id: conversation.id },
+    data: {
+      messageCount: { increment: 1 },
+      // Internal notes do not move the conversation up the inbox, nor count as a reply.
+      ...(isPrivate ? {} : { lastMessageAt: now }),
+      ...(!isPrivate && !conversation.firstReplyAt ? { firstReplyAt: now } : {}),
+    },
+  });
+  await tx.conversationAgent.upsert({
+    where: { conversationId_agentId: { conversationId: conversation.id, agentId } },
+    create: { conversationId: conversation.id, agentId },
+    update: {},
+  });
+  return message;
+}
+
+export interface AssignInput {
+  conversationId: string;
+  agentId?: string | null;
+  /** Route with seed 003's algorithm; when nobody is eligible the conversation waits in the queue. */
+  auto?: boolean | null;
+}
+
+export async function assignConversation(deps: ServiceDeps, actor: Actor, input: AssignInput) {
+  if (Boolean(input.agentId) === Boolean(input.auto)) throw badInput('Give either agentId or auto: true.');
+  const result = await withConversation(deps, actor, input.conversationId, async (tx, conversation, now) => {
+    assertWorkable(conversation);
+    const previous = conversation.assigneeId;
+    if (input.agentId) {
+      const agent = await tx.agent.findFirst({
+        where: { id: input.agentId, organizationId: conversation.organizationId },
+        select: { id: true },
+      });
+      if (!agent) throw forbidden('That agent is not in this organization.');
+      const assigned = await assignTo(tx, {
+        conversationId: conversation.id,
+        organizationId: conversation.organizationId,
+        agentId: agent.id,
+        reason: 'MANUAL',
+        assignedById: actor.user?.id ?? null,
+        now,
+      });
+      return { conversation: assigned, queuePosition: null, previous };
+    }
+    const routed = await autoAssign(tx, {
+      conversationId: conversation.id,
+      organizationId: conversation.organizationId,
+      assignedById: actor.user?.id ?? null,
+      now,
+    });
+    const current = await tx.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    return { conversation: current, queuePosition: routed.assigned ? null : routed.queuePosition, previous };
+  });
+  if (result.previous && result.previous !== result.conversation.assigneeId) {
+    await drainAfter(deps, result.conversation.organizationId);
+  }
+  return { conversation: result.conversation, queuePosition: result.queuePosition };
+}
+
+/** Hands the conversation back to the bot (or to the open queue when the app service has no bot). */
+export async function releaseConversation(deps: ServiceDeps, actor: Actor, input: { conversationId: string }) {
+  const conversation = await withConversation(deps, actor, input.conversationId, async (tx, current, now) => {
+    assertWorkable(current);
+    const appService = await tx.appService.findUniqueOrThrow({ where: { id: current.appServiceId } });
+    const status = unheldStatus(appService.botEnabled);
+    if (current.status !== status) assertTransition(current.status, status);
+    if (current.assigneeId) {
+      await tx.assignmentRecord.create({
+        data: {
+          organizationId: current.organizationId,
+          conversationId: current.id,
+          agentId: current.assigneeId,
+          assignedById: actor.user?.id ?? null,
+          reason: 'RELEASE',
+          createdAt: now,
+        },
+      });
+    }
+    return tx.conversation.update({
+      where: { id: current.id },
+      data: { status, assigneeId: null, queuedAt: null },
+    });
+  });
+  await drainAfter(deps, conversation.organizationId);
+  return conversation;
+}
+
+export async function resolveConversation(deps: ServiceDeps, actor: Actor, input: { conversationId: string }) {
+  return changeStatus(deps, actor, input.conversationId, 'RESOLVED');
+}
+
+export async function closeConversation(deps: ServiceDeps, actor: Actor, input: { conversationId: string }) {
+  return changeStatus(deps, actor, input.conversationId, 'CLOSED');
+}
+
+/** RESOLVED → back to its agent (ASSIGNED) when it had one, else to the bot or the open queue. */
+export async function reopenConversation(deps: ServiceDeps, actor: Actor, input: { conversationId: string }) {
+  return withConversation(deps, actor, input.conversationId, async (tx, conversation) => {
+    if (conversation.status !== 'RESOLVED') throw conflict(`Only a RESOLVED conversation can be reopened.`);
+    const appService = await tx.appService.findUniqueOrThrow({ where: { id: conversation.appServiceId } });
+    return tx.conversation.update({
+      where: { id: conversation.id },
+      data: {
+        status: conversation.assigneeId ? 'ASSIGNED' : unheldStatus(appService.botEnabled),
+        resolvedAt: null,
+      },
+    });
+  });
+}
+
+/** Any legal transition; RESOLVED and CLOSED stamp their times; ASSIGNED needs an assignee; BOT releases. */
+export async function setConversationStatus(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { conversationId: string; status: ConversationStatus },
+) {
+  if (input.status === 'BOT') return releaseConversation(deps, actor, input);
+  return changeStatus(deps, actor, input.conversationId, input.status);
+}
+
+async function changeStatus(deps: ServiceDeps, actor: Actor, conversationId: string, status: ConversationStatus) {
+  const result = await withConversation(deps, actor, conversationId, async (tx, conversation, now) => {
+    if (conversation.status === status) return { conversation, freed: false };
+    assertTransition(conversation.status, status);
+    if (status === 'ASSIGNED' && !conversation.assigneeId) throw conflict('Assign an agent first.');
+    const finished = status === 'RESOLVED' || status === 'CLOSED';
+    const updated = await tx.conversation.update({
+      where: { id: conversation.id },
+      data: {
+        status,
+        ...(status === 'RESOLVED' ? { resolvedAt: now } : {}),
+        ...(status === 'CLOSED' ? { closedAt: now } : {}),
+        ...(finished ? { queuedAt: null } : {}),
+        ...(conversation.status === 'RESOLVED' ? { resolvedAt: null } : {}),
+      },
+    });
+    return { conversation: updated, freed: finished && conversation.assigneeId !== null };
+  });
+  if (result.freed) await drainAfter(deps, result.conversation.organizationId);
+  return result.conversation;
+}
+
+export async function setConversationPriority(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { conversationId: string; priority: ConversationPriority },
+) {
+  return withConversation(deps, actor, input.conversationId, (tx, conversation) =>
+    tx.conversation.update({ where: { id: conversation.id }, data: { priority: input.priority } }),
+  );
+}
+
+/** Labels are trimmed and lower-cased, so "Billing" and "billing " are one topic for routing. */
+export const MAX_LABELS = 20;
+export const normalizeLabel = (label: string) => label.trim().toLowerCase();
+
+export async function changeLabels(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { conversationId: string; add?: string[]; remove?: string[] },
+) {
+  const add = (input.add ?? []).map(normalizeLabel).filter(Boolean);
+  const remove = new Set((input.remove ?? []).map(normalizeLabel));
+  return withConversation(deps, actor, input.conversationId, async (tx, conversation) => {
+    const labels = [...new Set([...conversation.labels, ...add])].filter((label) => !remove.has(label));
+    if (labels.length > MAX_LABELS) throw badInput(`A conversation has at most ${MAX_LABELS} labels.`);
+    return tx.conversation.update({ where: { id: conversation.id }, data: { labels } });
+  });
+}
+
+/** After an agent frees up, queued conversations get assigned (its own transaction, after the change committed). */
+async function drainAfter(deps: ServiceDeps, organizationId: string): Promise<void> {
+  await deps.prisma.$transaction((tx) => drainQueue(tx, { organizationId, now: nowOf(deps) }));
+}

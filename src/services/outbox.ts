@@ -1,0 +1,30 @@
+import type { Actor } from '../auth/actor.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { nowOf, type ServiceDeps } from './deps.js';
+import { badInput } from './errors.js';
+
+/**
+ * Agent replies the integrator must deliver to the customer: public AGENT messages not yet acknowledged.
+ * Private notes never appear here.
+ */
+export function outboundWhere(actor: Actor): Prisma.MessageWhereInput {
+  const organizations = [
+    ...new Set([...actor.organizationIdsWith('messages:ingest'), ...actor.organizationIdsWith('conversations:read')]),
+  ];
+  return { organizationId: { in: organizations }, senderType: 'AGENT', private: false, deliveredAt: null };
+}
+
+/** Marks outbound messages delivered; unknown, foreign or already acknowledged ids are skipped. */
+export async function acknowledgeOutboundMessages(deps: ServiceDeps, actor: Actor, input: { messageIds: string[] }) {
+  actor.assertAuthenticated();
+  if (input.messageIds.length > 500) throw badInput('At most 500 messages per call.');
+  const where: Prisma.MessageWhereInput = {
+    id: { in: input.messageIds },
+    organizationId: { in: actor.organizationIdsWith('messages:ingest') },
+    senderType: 'AGENT',
+    private: false,
+    deliveredAt: null,
+  };
+  const { count } = await deps.prisma.message.updateMany({ where, data: { deliveredAt: nowOf(deps) } });
+  return count;
+}

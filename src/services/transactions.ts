@@ -1,0 +1,14 @@
+import type { Prisma } from '../generated/prisma/client.js';
+
+export type Tx = Prisma.TransactionClient;
+
+/**
+ * Serializes work on one key until the transaction ends (Postgres advisory lock; PGlite has it too).
+ * Used where a read-then-write must not interleave: a customer's conversation, an organization's routing.
+ */
+export async function lockKey(tx: Tx, key: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+}
+
+export const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'P2002';

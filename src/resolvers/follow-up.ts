@@ -1,0 +1,36 @@
+import { followUpOrder, followUpsWhere } from '../services/events.js';
+import { builder } from './builder.js';
+import { eventReaders } from './event.js';
+import { inOrganizationsWith } from './tenancy.js';
+
+/** Seed 001's follow_up row: made by a FOLLOWUP_DETECTION event, due at followUpDate. */
+export const FollowUpObject = builder.prismaObject('FollowUp', {
+  authScopes: (row) => eventReaders(row.organizationId),
+  fields: (t) => ({
+    score: t.exposeInt('score', { description: '0..100: how promising the follow-up is.' }),
+    followUpDate: t.expose('followUpDate', { type: 'DateTime' }),
+    doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true }),
+    event: t.relation('event'),
+    conversation: t.relation('conversation'),
+    agent: t.relation('agent', { nullable: true }),
+  }),
+});
+
+builder.prismaObjectField('Organization', 'followUps', (t) =>
+  t.relatedConnection('followUps', {
+    description:
+      'Follow-ups soonest first: open ones unless `includeDone`, and with `dueBefore` only those due before it.',
+    cursor: 'eventId',
+    defaultSize: 20,
+    maxSize: 100,
+    totalCount: true,
+    args: {
+      dueBefore: t.arg({ type: 'DateTime', required: false }),
+      includeDone: t.arg.boolean({ required: false }),
+    },
+    query: (args, ctx) => ({
+      where: { ...inOrganizationsWith(ctx, 'conversations:read'), ...followUpsWhere(args) },
+      orderBy: followUpOrder,
+    }),
+  }),
+);

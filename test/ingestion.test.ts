@@ -340,4 +340,30 @@ describe.each(backends)('message ingestion on %s', (kind) => {
     expect(codesOf(await ingest({ ...input, link: 'not a url' }))).toEqual(['BAD_USER_INPUT']);
     expect(await app.db.prisma.message.count()).toBe(before);
   });
+
+  it('lets a key that only writes read back what it wrote, and nothing more of the conversation', async () => {
+    const writeOnly = (await createApiKey(app, token, orgId, ['MESSAGES_WRITE'])).secret;
+    const input = {
+      appServiceId: whatsapp,
+      senderType: 'CUSTOMER',
+      customer: { externalId: '+971509991111' },
+      content: 'hello',
+    };
+    const written = await app.gql<{
+      ingestMessage: {
+        message: { content: string };
+        conversation: { transcript: string | null; stats: null; messages: { totalCount: number } };
+      };
+    }>(
+      `mutation($input: IngestMessageInput!) { ingestMessage(input: $input) {
+        message { content } conversation { transcript stats { messages } messages { totalCount } } } }`,
+      { input },
+      { apiKey: writeOnly },
+    );
+    expect(written.errors).toBeUndefined();
+    expect(written.data!.ingestMessage).toEqual({
+      message: { content: 'hello' },
+      conversation: { transcript: null, stats: null, messages: { totalCount: 0 } },
+    });
+  });
 });

@@ -85,8 +85,10 @@ export type AppServicesQuery = { node:
     | { __typename: 'Agent' }
     | { __typename: 'ApiKey' }
     | { __typename: 'AppService' }
+    | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation' }
+    | { __typename: 'Event' }
     | { __typename: 'Message' }
     | { __typename: 'Organization', name: string, appServices: { edges: Array<{ node: { id: string, name: string, channel: Channel, externalId: string | null, botEnabled: boolean } }> } }
     | { __typename: 'User' }
@@ -104,8 +106,10 @@ export type InboxQuery = { node:
     | { __typename: 'Agent' }
     | { __typename: 'ApiKey' }
     | { __typename: 'AppService', name: string, conversations: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: ConversationStatus, priority: ConversationPriority, labels: Array<string>, escalatedAt: string | null, lastMessageAt: string, contact: { name: string | null, phone: string | null } | null, assignee: { name: string } | null, messages: { edges: Array<{ node: { content: string, senderType: SenderType } }> } } }> } }
+    | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation' }
+    | { __typename: 'Event' }
     | { __typename: 'Message' }
     | { __typename: 'Organization' }
     | { __typename: 'User' }
@@ -122,8 +126,10 @@ export type ConversationMessagesQuery = { node:
     | { __typename: 'Agent' }
     | { __typename: 'ApiKey' }
     | { __typename: 'AppService' }
+    | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation', status: ConversationStatus, contact: { name: string | null, phone: string | null } | null, messages: { pageInfo: { hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { id: string, index: number, senderType: SenderType, content: string, type: MessageType, private: boolean, sentAt: string } }> } }
+    | { __typename: 'Event' }
     | { __typename: 'Message' }
     | { __typename: 'Organization' }
     | { __typename: 'User' }

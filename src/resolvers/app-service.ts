@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as appServices from '../services/app-services.js';
+import { outboundWhere } from '../services/outbox.js';
 import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
 import {
   externalIdSchema,
@@ -149,5 +150,18 @@ builder.mutationField('updateAppService', (t) =>
         ...input,
         id: decodeIdOf('AppService', input.id),
       }),
+  }),
+);
+
+builder.prismaObjectField(AppServiceNode, 'outbox', (t) =>
+  t.relatedConnection('messages', {
+    description:
+      'Agent replies to deliver to customers, oldest first, until acknowledged (acknowledgeOutboundMessages). ' +
+      'Private notes never appear. Readable with MESSAGES_WRITE or CONVERSATIONS_READ.',
+    cursor: 'id',
+    defaultSize: 50,
+    maxSize: 200,
+    totalCount: true,
+    query: (_args, ctx) => ({ where: outboundWhere(ctx.actor), orderBy: [{ sentAt: 'asc' }, { id: 'asc' }] }),
   }),
 );

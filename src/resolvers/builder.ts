@@ -19,6 +19,8 @@ export interface AuthScopes {
   user: boolean;
   /** The actor holds this permission in this organization. */
   can: { organizationId: string; permission: Permission };
+  /** The actor holds at least one of these permissions in this organization. */
+  canAny: { organizationId: string; permissions: Permission[] };
 }
 
 export const builder = new SchemaBuilder<{
@@ -43,6 +45,8 @@ export const builder = new SchemaBuilder<{
       authenticated: ctx.actor.isAuthenticated,
       user: ctx.actor.kind === 'user',
       can: ({ organizationId, permission }) => ctx.actor.can(organizationId, permission),
+      canAny: ({ organizationId, permissions }) =>
+        permissions.some((permission) => ctx.actor.can(organizationId, permission)),
     }),
     unauthorizedError: () => forbidden(),
   },

@@ -60,12 +60,15 @@ const UpdateCannedResponseInput = builder.inputType('UpdateCannedResponseInput',
   }),
 });
 
-const DeleteCannedResponseInput = builder.inputType('DeleteCannedResponseInput', { fields: (t) => ({ id: t.id() }) });
+const DeleteCannedResponseInput = builder.inputType('DeleteCannedResponseInput', {
+  fields: (t) => ({ id: t.id() }),
+});
 
 builder.mutationFields((t) => ({
   createCannedResponse: t.field({
     type: CannedResponseNode,
-    description: 'Members who work conversations (AGENT and up) share the canned responses of their organization.',
+    description:
+      'Members who work conversations (AGENT and up) share the canned responses of their organization.',
     authScopes: { user: true },
     args: { input: t.arg({ type: CreateCannedResponseInput }) },
     resolve: (_root, { input }, ctx) =>
@@ -79,14 +82,19 @@ builder.mutationFields((t) => ({
     authScopes: { user: true },
     args: { input: t.arg({ type: UpdateCannedResponseInput }) },
     resolve: (_root, { input }, ctx) =>
-      canned.updateCannedResponse(depsOf(ctx), ctx.actor, { ...input, id: decodeIdOf('CannedResponse', input.id) }),
+      canned.updateCannedResponse(depsOf(ctx), ctx.actor, {
+        ...input,
+        id: decodeIdOf('CannedResponse', input.id),
+      }),
   }),
   deleteCannedResponse: t.id({
     description: 'Returns the id of the deleted canned response.',
     authScopes: { user: true },
     args: { input: t.arg({ type: DeleteCannedResponseInput }) },
     resolve: async (_root, { input }, ctx) => {
-      await canned.deleteCannedResponse(depsOf(ctx), ctx.actor, { id: decodeIdOf('CannedResponse', input.id) });
+      await canned.deleteCannedResponse(depsOf(ctx), ctx.actor, {
+        id: decodeIdOf('CannedResponse', input.id),
+      });
       return input.id;
     },
   }),

@@ -7,7 +7,10 @@ export const ContactNode = builder.prismaNode('Contact', {
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'conversations:read') }),
-  authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'conversations:read' } }),
+  // Lookups and lists need conversations:read; an integrator that wrote it may also read it back in a payload.
+  authScopes: (row) => ({
+    canAny: { organizationId: row.organizationId, permissions: ['conversations:read', 'messages:ingest'] },
+  }),
   fields: (t) => ({
     name: t.exposeString('name', { nullable: true }),
     phone: t.exposeString('phone', { nullable: true }),

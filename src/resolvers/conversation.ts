@@ -1,15 +1,40 @@
+import { z } from 'zod';
+import type { Conversation, Message } from '../generated/prisma/client.js';
+import * as actions from '../services/conversation-actions.js';
+import { MAX_LABELS, MAX_MESSAGE_LENGTH } from '../services/conversation-actions.js';
+import {
+  conversationStats,
+  conversationTranscript,
+  type ConversationStats,
+} from '../services/conversation-insights.js';
+import { queuePosition } from '../services/routing.js';
 import { builder } from './builder.js';
-import { ConversationPriorityEnum, ConversationStatusEnum } from './enums.js';
+import { depsOf } from './deps.js';
+import { ConversationPriorityEnum, ConversationStatusEnum, SenderTypeEnum } from './enums.js';
+import { decodeIdOf } from './global-id.js';
 import { AgentNode } from './agent.js';
 import { ContactNode } from './contact.js';
 import { inOrganizationsWith } from './tenancy.js';
-import { messageVisibility } from './message.js';
+import { MessageNode, messageVisibility } from './message.js';
+
+/** Fields that read beyond the conversation row itself: for readers, not for a key that only writes. */
+const readersOnly = (conversation: { organizationId: string }) => ({
+  can: { organizationId: conversation.organizationId, permission: 'conversations:read' as const },
+});
+const hiddenFromWriters = {
+  authScopes: readersOnly,
+  unauthorizedResolver: () => null,
+  nullable: true,
+} as const;
 
 export const ConversationNode = builder.prismaNode('Conversation', {
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'conversations:read') }),
-  authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'conversations:read' } }),
+  // Lookups and lists need conversations:read; an integrator that wrote it may also read it back in a payload.
+  authScopes: (row) => ({
+    canAny: { organizationId: row.organizationId, permissions: ['conversations:read', 'messages:ingest'] },
+  }),
   fields: (t) => ({
     status: t.expose('status', { type: ConversationStatusEnum }),
     priority: t.expose('priority', { type: ConversationPriorityEnum }),
@@ -40,6 +65,7 @@ export const ConversationNode = builder.prismaNode('Conversation', {
     }),
     externalParticipants: t.field({
       type: [ContactNode],
+      ...hiddenFromWriters,
       select: { participants: { select: { contact: true }, orderBy: { joinedAt: 'asc' } } },
       resolve: (conversation) => conversation.participants.map((participant) => participant.contact),
     }),
@@ -53,3 +79,228 @@ export const ConversationNode = builder.prismaNode('Conversation', {
     }),
   }),
 });
+
+const ConversationStatsObject = builder.objectRef<ConversationStats>('ConversationStats').implement({
+  description: "Seed 002's per-conversation statistics.",
+  fields: (t) => ({
+    messages: t.exposeInt('messages', {
+      description: 'Messages to or from the customer (private notes apart).',
+    }),
+    messagesBySenderType: t.field({
+      type: [
+        builder.objectRef<ConversationStats['messagesBySenderType'][number]>('SenderTypeCount').implement({
+          fields: (f) => ({
+            senderType: f.expose('senderType', { type: SenderTypeEnum }),
+            count: f.exposeInt('count'),
+          }),
+        }),
+      ],
+      resolve: (stats) => stats.messagesBySenderType,
+    }),
+    privateNotes: t.exposeInt('privateNotes'),
+    durationSeconds: t.exposeInt('durationSeconds'),
+    firstReplySeconds: t.exposeInt('firstReplySeconds', {
+      nullable: true,
+      description: 'From the start, or the escalation when there was one, to the first human reply.',
+    }),
+    escalations: t.exposeInt('escalations'),
+  }),
+});
+
+builder.prismaObjectFields(ConversationNode, (t) => ({
+  transcript: t.string({
+    description: 'The conversation as plain text, one line per message, for export.',
+    ...hiddenFromWriters,
+    resolve: (conversation, _args, ctx) => conversationTranscript(ctx.db.prisma, ctx.actor, conversation),
+  }),
+  stats: t.field({
+    type: ConversationStatsObject,
+    ...hiddenFromWriters,
+    resolve: (conversation, _args, ctx) => conversationStats(ctx.db.prisma, conversation),
+  }),
+  queuePosition: t.int({
+    nullable: true,
+    description: 'Its place in the routing queue while it waits for an agent (1 = next).',
+    resolve: (conversation, _args, ctx) =>
+      conversation.queuedAt ? queuePosition(ctx.db.prisma, conversation) : null,
+  }),
+}));
+
+const ConversationIdInput = builder.inputType('ConversationIdInput', {
+  fields: (t) => ({ conversationId: t.id() }),
+});
+const conversationIdOf = (input: { conversationId: string }) => ({
+  conversationId: decodeIdOf('Conversation', input.conversationId),
+});
+
+const TakeOverConversationInput = builder.inputType('TakeOverConversationInput', {
+  fields: (t) => ({
+    conversationId: t.id(),
+    message: t.string({
+      required: false,
+      validate: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH).optional(),
+    }),
+    force: t.boolean({ required: false, description: 'ADMIN/OWNER: take it from the agent who holds it.' }),
+  }),
+});
+
+const ConversationMessagePayload = builder
+  .objectRef<{ conversation: Conversation; message: Message | null }>('ConversationMessagePayload')
+  .implement({
+    fields: (t) => ({
+      conversation: t.field({ type: ConversationNode, resolve: (payload) => payload.conversation }),
+      message: t.field({ type: MessageNode, nullable: true, resolve: (payload) => payload.message }),
+    }),
+  });
+
+const SendMessageInput = builder.inputType('SendMessageInput', {
+  fields: (t) => ({
+    conversationId: t.id(),
+    content: t.string({
+      required: false,
+      validate: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH).optional(),
+    }),
+    cannedResponseId: t.id({
+      required: false,
+      description: 'Send this canned response, variables filled in.',
+    }),
+    private: t.boolean({ required: false, description: 'An internal note for colleagues; never sent out.' }),
+  }),
+});
+
+const AssignConversationInput = builder.inputType('AssignConversationInput', {
+  fields: (t) => ({
+    conversationId: t.id(),
+    agentId: t.id({ required: false }),
+    auto: t.boolean({ required: false, description: "Route with seed 003's algorithm; may queue." }),
+  }),
+});
+
+const AssignConversationPayload = builder
+  .objectRef<{ conversation: Conversation; queuePosition: number | null }>('AssignConversationPayload')
+  .implement({
+    fields: (t) => ({
+      conversation: t.field({ type: ConversationNode, resolve: (payload) => payload.conversation }),
+      queuePosition: t.exposeInt('queuePosition', {
+        nullable: true,
+        description: 'Set when nobody was eligible: the conversation waits, 1 = next.',
+      }),
+    }),
+  });
+
+const SetConversationStatusInput = builder.inputType('SetConversationStatusInput', {
+  fields: (t) => ({ conversationId: t.id(), status: t.field({ type: ConversationStatusEnum }) }),
+});
+const SetConversationPriorityInput = builder.inputType('SetConversationPriorityInput', {
+  fields: (t) => ({ conversationId: t.id(), priority: t.field({ type: ConversationPriorityEnum }) }),
+});
+const LabelsInput = builder.inputType('ConversationLabelsInput', {
+  fields: (t) => ({
+    conversationId: t.id(),
+    labels: t.stringList({ validate: z.array(z.string().trim().min(1).max(50)).min(1).max(MAX_LABELS) }),
+  }),
+});
+
+const workScopes = { user: true } as const;
+
+builder.mutationFields((t) => ({
+  takeOverConversation: t.field({
+    type: ConversationMessagePayload,
+    description: "The viewer's agent takes the conversation from the bot, and optionally sends a message.",
+    authScopes: workScopes,
+    args: { input: t.arg({ type: TakeOverConversationInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.takeOverConversation(depsOf(ctx), ctx.actor, { ...input, ...conversationIdOf(input) }),
+  }),
+  sendMessage: t.field({
+    type: ConversationMessagePayload,
+    description: 'An agent reply (or private note). On a conversation no human holds, sending takes it over.',
+    authScopes: workScopes,
+    args: { input: t.arg({ type: SendMessageInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.sendMessage(depsOf(ctx), ctx.actor, {
+        ...input,
+        ...conversationIdOf(input),
+        cannedResponseId: input.cannedResponseId
+          ? decodeIdOf('CannedResponse', input.cannedResponseId)
+          : null,
+      }),
+  }),
+  assignConversation: t.field({
+    type: AssignConversationPayload,
+    description: 'Assign to an agent, or `auto: true` to route (least loaded eligible agent, else queue).',
+    authScopes: workScopes,
+    args: { input: t.arg({ type: AssignConversationInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.assignConversation(depsOf(ctx), ctx.actor, {
+        ...conversationIdOf(input),
+        agentId: input.agentId ? decodeIdOf('Agent', input.agentId) : null,
+        auto: input.auto,
+      }),
+  }),
+  releaseConversation: t.field({
+    type: ConversationNode,
+    description: 'Back to the bot (or the open queue when the app service has no bot).',
+    authScopes: workScopes,
+    args: { input: t.arg({ type: ConversationIdInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.releaseConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+  }),
+  setConversationStatus: t.field({
+    type: ConversationNode,
+    description: 'Any legal lifecycle transition, e.g. PENDING while waiting for the customer.',
+    authScopes: workScopes,
+    args: { input: t.arg({ type: SetConversationStatusInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.setConversationStatus(depsOf(ctx), ctx.actor, {
+        ...conversationIdOf(input),
+        status: input.status,
+      }),
+  }),
+  resolveConversation: t.field({
+    type: ConversationNode,
+    authScopes: workScopes,
+    args: { input: t.arg({ type: ConversationIdInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.resolveConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+  }),
+  reopenConversation: t.field({
+    type: ConversationNode,
+    authScopes: workScopes,
+    args: { input: t.arg({ type: ConversationIdInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.reopenConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+  }),
+  closeConversation: t.field({
+    type: ConversationNode,
+    description: 'Final: a customer who writes again starts a new conversation.',
+    authScopes: workScopes,
+    args: { input: t.arg({ type: ConversationIdInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.closeConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+  }),
+  setConversationPriority: t.field({
+    type: ConversationNode,
+    authScopes: workScopes,
+    args: { input: t.arg({ type: SetConversationPriorityInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.setConversationPriority(depsOf(ctx), ctx.actor, {
+        ...conversationIdOf(input),
+        priority: input.priority,
+      }),
+  }),
+  addLabels: t.field({
+    type: ConversationNode,
+    authScopes: workScopes,
+    args: { input: t.arg({ type: LabelsInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), add: input.labels }),
+  }),
+  removeLabels: t.field({
+    type: ConversationNode,
+    authScopes: workScopes,
+    args: { input: t.arg({ type: LabelsInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), remove: input.labels }),
+  }),
+}));

@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import type { Context } from '../context.js';
+import { acknowledgeOutboundMessages } from '../services/outbox.js';
+import { depsOf } from './deps.js';
+import { decodeIdOf } from './global-id.js';
 import { builder } from './builder.js';
 import { ChannelEnum, MessageTypeEnum, SenderTypeEnum } from './enums.js';
 import { inOrganizationsWith } from './tenancy.js';
@@ -15,7 +19,10 @@ export const MessageNode = builder.prismaNode('Message', {
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...messageVisibility(ctx) }),
-  authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'conversations:read' } }),
+  // Lookups and lists need conversations:read; an integrator that wrote it may also read it back in a payload.
+  authScopes: (row) => ({
+    canAny: { organizationId: row.organizationId, permissions: ['conversations:read', 'messages:ingest'] },
+  }),
   fields: (t) => ({
     index: t.exposeInt('index', { description: 'Position in the conversation, from 0.' }),
     senderType: t.expose('senderType', { type: SenderTypeEnum }),
@@ -35,3 +42,19 @@ export const MessageNode = builder.prismaNode('Message', {
     senderAgent: t.relation('senderAgent', { nullable: true }),
   }),
 });
+
+const AcknowledgeOutboundMessagesInput = builder.inputType('AcknowledgeOutboundMessagesInput', {
+  fields: (t) => ({ messageIds: t.idList({ validate: z.array(z.string()).min(1).max(500) }) }),
+});
+
+builder.mutationField('acknowledgeOutboundMessages', (t) =>
+  t.int({
+    description: 'The connector delivered these agent replies; returns how many were newly acknowledged.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: AcknowledgeOutboundMessagesInput }) },
+    resolve: (_root, { input }, ctx) =>
+      acknowledgeOutboundMessages(depsOf(ctx), ctx.actor, {
+        messageIds: input.messageIds.map((id) => decodeIdOf('Message', id)),
+      }),
+  }),
+);

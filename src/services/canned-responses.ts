@@ -23,7 +23,8 @@ export const cannedContentSchema = z
   .min(1)
   .max(5000)
   .refine(
-    (content) => [...content.matchAll(VARIABLE)].every(([, name]) => CANNED_VARIABLES.includes(name as Variable)),
+    (content) =>
+      [...content.matchAll(VARIABLE)].every(([, name]) => CANNED_VARIABLES.includes(name as Variable)),
     `may only use the variables ${CANNED_VARIABLES.map((name) => `{{${name}}}`).join(', ')}`,
   );
 
@@ -87,9 +88,15 @@ export async function renderCannedResponse(
   if (!canned) throw badInput('No such canned response in this organization.');
   const [contact, organization] = await Promise.all([
     input.conversation.contactId
-      ? tx.contact.findUnique({ where: { id: input.conversation.contactId }, select: { name: true, phone: true } })
+      ? tx.contact.findUnique({
+          where: { id: input.conversation.contactId },
+          select: { name: true, phone: true },
+        })
       : null,
-    tx.organization.findUniqueOrThrow({ where: { id: input.conversation.organizationId }, select: { name: true } }),
+    tx.organization.findUniqueOrThrow({
+      where: { id: input.conversation.organizationId },
+      select: { name: true },
+    }),
   ]);
   const values: Record<Variable, string> = {
     contact_name: contact?.name ?? '',

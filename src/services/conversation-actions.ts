@@ -42,7 +42,8 @@ function assertWorkable(conversation: Conversation): void {
 }
 
 const isHeld = (conversation: Conversation) =>
-  conversation.assigneeId !== null && (conversation.status === 'ASSIGNED' || conversation.status === 'PENDING');
+  conversation.assigneeId !== null &&
+  (conversation.status === 'ASSIGNED' || conversation.status === 'PENDING');
 
 /** Runs fn on the locked conversation inside a transaction: concurrent actions on one conversation queue up. */
 async function withConversation<T>(
@@ -80,7 +81,8 @@ export async function takeOverConversation(deps: ServiceDeps, actor: Actor, inpu
     if (isHeld(conversation) && conversation.assigneeId !== agent.id) {
       if (!input.force) throw conflict('Another agent holds this conversation.');
       const role = actor.roleIn(conversation.organizationId);
-      if (role !== 'ADMIN' && role !== 'OWNER') throw forbidden('Only admins and owners can force a takeover.');
+      if (role !== 'ADMIN' && role !== 'OWNER')
+        throw forbidden('Only admins and owners can force a takeover.');
     }
     if (!(isHeld(conversation) && conversation.assigneeId === agent.id)) {
       current = await assignTo(tx, {
@@ -92,9 +94,15 @@ export async function takeOverConversation(deps: ServiceDeps, actor: Actor, inpu
         now,
       });
     }
-    const message = input.message ? await appendAgentMessage(tx, current, agent.id, input.message, false, now) : null;
+    const message = input.message
+      ? await appendAgentMessage(tx, current, agent.id, input.message, false, now)
+      : null;
     if (message) current = await tx.conversation.findUniqueOrThrow({ where: { id: current.id } });
-    return { conversation: current, message, freed: previousAssignee !== null && previousAssignee !== agent.id };
+    return {
+      conversation: current,
+      message,
+      freed: previousAssignee !== null && previousAssignee !== agent.id,
+    };
   });
   if (result.freed) await drainAfter(deps, result.conversation.organizationId);
   return { conversation: result.conversation, message: result.message };
@@ -122,7 +130,8 @@ export async function sendMessage(deps: ServiceDeps, actor: Actor, input: SendMe
     const content = input.cannedResponseId
       ? await renderCannedResponse(tx, { id: input.cannedResponseId, conversation, agent })
       : input.content!;
-    if (content.length > MAX_MESSAGE_LENGTH) throw badInput(`A message has at most ${MAX_MESSAGE_LENGTH} characters.`);
+    if (content.length > MAX_MESSAGE_LENGTH)
+      throw badInput(`A message has at most ${MAX_MESSAGE_LENGTH} characters.`);
     let current = conversation;
     if (!isPrivate && !isHeld(conversation)) {
       current = await assignTo(tx, {
@@ -228,9 +237,12 @@ export async function assignConversation(deps: ServiceDeps, actor: Actor, input:
 }
 
 /** Hands the conversation back to the bot (or to the open queue when the app service has no bot). */
-export async function releaseConversation(deps: ServiceDeps, actor: Actor, input: { conversationId: string }) {
+export async function releaseConversation(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { conversationId: string },
+) {
   const conversation = await withConversation(deps, actor, input.conversationId, async (tx, current, now) => {
-    assertWorkable(current);
     const appService = await tx.appService.findUniqueOrThrow({ where: { id: current.appServiceId } });
     const status = unheldStatus(appService.botEnabled);
     if (current.status !== status) assertTransition(current.status, status);
@@ -248,14 +260,19 @@ export async function releaseConversation(deps: ServiceDeps, actor: Actor, input
     }
     return tx.conversation.update({
       where: { id: current.id },
-      data: { status, assigneeId: null, queuedAt: null },
+      // From RESOLVED this is a reopening, handed to the bot.
+      data: { status, assigneeId: null, queuedAt: null, resolvedAt: null },
     });
   });
   await drainAfter(deps, conversation.organizationId);
   return conversation;
 }
 
-export async function resolveConversation(deps: ServiceDeps, actor: Actor, input: { conversationId: string }) {
+export async function resolveConversation(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { conversationId: string },
+) {
   return changeStatus(deps, actor, input.conversationId, 'RESOLVED');
 }
 
@@ -288,7 +305,12 @@ export async function setConversationStatus(
   return changeStatus(deps, actor, input.conversationId, input.status);
 }
 
-async function changeStatus(deps: ServiceDeps, actor: Actor, conversationId: string, status: ConversationStatus) {
+async function changeStatus(
+  deps: ServiceDeps,
+  actor: Actor,
+  conversationId: string,
+  status: ConversationStatus,
+) {
   const result = await withConversation(deps, actor, conversationId, async (tx, conversation, now) => {
     if (conversation.status === status) return { conversation, freed: false };
     assertTransition(conversation.status, status);

@@ -54,7 +54,12 @@ export async function conversationStats(
   };
 }
 
-const SPEAKER: Record<SenderType, string> = { CUSTOMER: 'Customer', BOT: 'Bot', AGENT: 'Agent', SYSTEM: 'System' };
+const SPEAKER: Record<SenderType, string> = {
+  CUSTOMER: 'Customer',
+  BOT: 'Bot',
+  AGENT: 'Agent',
+  SYSTEM: 'System',
+};
 
 /** The conversation as plain text for export, one line per message; private notes only for members. */
 export async function conversationTranscript(
@@ -83,7 +88,10 @@ export async function conversationTranscript(
       const name = message.senderContact?.name ?? message.senderAgent?.name;
       const who = `${SPEAKER[message.senderType]}${name ? ` (${name})` : ''}`;
       const note = message.private ? ' [private note]' : '';
-      const attachment = message.type !== 'TEXT' ? ` [${message.type.toLowerCase()}${message.link ? `: ${message.link}` : ''}]` : '';
+      const attachment =
+        message.type !== 'TEXT'
+          ? ` [${message.type.toLowerCase()}${message.link ? `: ${message.link}` : ''}]`
+          : '';
       return `[${time} UTC] ${who}${note}: ${message.content}${attachment}`;
     })
     .join('\n');

@@ -34,7 +34,11 @@ export interface IngestResult {
   duplicate: boolean;
 }
 
-export async function ingestMessage(deps: ServiceDeps, actor: Actor, input: IngestMessageInput): Promise<IngestResult> {
+export async function ingestMessage(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: IngestMessageInput,
+): Promise<IngestResult> {
   const [result] = await ingestMessages(deps, actor, [input]);
   return result!;
 }
@@ -53,11 +57,15 @@ export async function ingestMessages(
   if (inputs.length === 0) return [];
   if (inputs.length > MAX_BATCH) throw badInput(`At most ${MAX_BATCH} messages per call.`);
   const keys = inputs.map((input) => input.idempotencyKey).filter(Boolean);
-  if (new Set(keys).size !== keys.length) throw badInput('The same idempotencyKey appears twice in this batch.');
+  if (new Set(keys).size !== keys.length)
+    throw badInput('The same idempotencyKey appears twice in this batch.');
 
   const appServiceIds = [...new Set(inputs.map((input) => input.appServiceId))];
   const appServices = await deps.prisma.appService.findMany({
-    where: { id: { in: appServiceIds }, organizationId: { in: actor.organizationIdsWith('messages:ingest') } },
+    where: {
+      id: { in: appServiceIds },
+      organizationId: { in: actor.organizationIdsWith('messages:ingest') },
+    },
   });
   if (appServices.length !== appServiceIds.length) throw forbidden();
   const byId = new Map(appServices.map((appService) => [appService.id, appService]));
@@ -66,12 +74,15 @@ export async function ingestMessages(
     deps.prisma.$transaction(
       async (tx) => {
         // One lock per customer, taken in a fixed order so concurrent batches cannot deadlock.
-        const lockKeys = [...new Set(inputs.map((input) => customerLockKey(byId.get(input.appServiceId)!, input)))];
+        const lockKeys = [
+          ...new Set(inputs.map((input) => customerLockKey(byId.get(input.appServiceId)!, input))),
+        ];
         for (const key of lockKeys.sort()) await lockKey(tx, key);
         // Read the clock once the locks are held, so messages without sentAt are ordered as they are stored.
         const now = nowOf(deps);
         const results: IngestResult[] = [];
-        for (const input of inputs) results.push(await ingestOne(tx, byId.get(input.appServiceId)!, input, now));
+        for (const input of inputs)
+          results.push(await ingestOne(tx, byId.get(input.appServiceId)!, input, now));
         return results;
       },
       { maxWait: 10_000, timeout: 60_000 },
@@ -93,15 +104,27 @@ function customerLockKey(appService: AppService, input: IngestMessageInput): str
   return `ingest:${appService.organizationId}:${channelOf(appService, input)}:${input.customer.externalId}`;
 }
 
-async function ingestOne(tx: Tx, appService: AppService, input: IngestMessageInput, now: Date): Promise<IngestResult> {
+async function ingestOne(
+  tx: Tx,
+  appService: AppService,
+  input: IngestMessageInput,
+  now: Date,
+): Promise<IngestResult> {
   if (input.idempotencyKey) {
     const existing = await tx.message.findUnique({
-      where: { appServiceId_idempotencyKey: { appServiceId: appService.id, idempotencyKey: input.idempotencyKey } },
+      where: {
+        appServiceId_idempotencyKey: { appServiceId: appService.id, idempotencyKey: input.idempotencyKey },
+      },
       include: { conversation: true },
     });
     if (existing) {
       const { conversation, ...message } = existing;
-      return { message, conversation, botShouldReply: botShouldReply(conversation, message.senderType), duplicate: true };
+      return {
+        message,
+        conversation,
+        botShouldReply: botShouldReply(conversation, message.senderType),
+        duplicate: true,
+      };
     }
   }
   const channel = channelOf(appService, input);
@@ -134,12 +157,18 @@ async function ingestOne(tx: Tx, appService: AppService, input: IngestMessageInp
     where: { id: conversation.id },
     data: {
       messageCount: { increment: 1 },
-      lastMessageAt: sentAt > conversation.lastMessageAt || conversation.messageCount === 0 ? sentAt : undefined,
+      lastMessageAt:
+        sentAt > conversation.lastMessageAt || conversation.messageCount === 0 ? sentAt : undefined,
       ...statusAfterMessage(conversation, appService, input.senderType),
       ...(input.senderType === 'AGENT' && !conversation.firstReplyAt ? { firstReplyAt: sentAt } : {}),
     },
   });
-  return { message, conversation: updated, botShouldReply: botShouldReply(updated, input.senderType), duplicate: false };
+  return {
+    message,
+    conversation: updated,
+    botShouldReply: botShouldReply(updated, input.senderType),
+    duplicate: false,
+  };
 }
 
 function botShouldReply(conversation: Conversation, senderType: SenderType): boolean {
@@ -190,11 +219,20 @@ async function resolveContact(
     (PHONE_CHANNELS.includes(channel) ? normalizePhone(customer.externalId) : null);
   // The same person already known on another channel (matched by phone) gets this channel's identifier.
   const known = phone
-    ? await tx.contact.findFirst({ where: { organizationId, phone }, orderBy: { createdAt: 'asc' }, select: { id: true } })
+    ? await tx.contact.findFirst({
+        where: { organizationId, phone },
+        orderBy: { createdAt: 'asc' },
+        select: { id: true },
+      })
     : null;
   const contactId =
     known?.id ??
-    (await tx.contact.create({ data: { organizationId, name: customer.name ?? null, phone }, select: { id: true } })).id;
+    (
+      await tx.contact.create({
+        data: { organizationId, name: customer.name ?? null, phone },
+        select: { id: true },
+      })
+    ).id;
   await tx.contactIdentifier.create({ data: { ...key, contactId } });
   return contactId;
 }
@@ -232,8 +270,11 @@ export async function lockConversation(tx: Tx, conversationId: string): Promise<
  * late (sentAt before the newest message), its place by sentAt, shifting the later ones up by one.
  */
 export async function placeBySentAt(tx: Tx, conversation: Conversation, sentAt: Date): Promise<number> {
-  if (conversation.messageCount === 0 || sentAt >= conversation.lastMessageAt) return conversation.messageCount;
-  const index = await tx.message.count({ where: { conversationId: conversation.id, sentAt: { lte: sentAt } } });
+  if (conversation.messageCount === 0 || sentAt >= conversation.lastMessageAt)
+    return conversation.messageCount;
+  const index = await tx.message.count({
+    where: { conversationId: conversation.id, sentAt: { lte: sentAt } },
+  });
   if (index >= conversation.messageCount) return conversation.messageCount;
   // Two steps through negative numbers, because the unique (conversation, index) is checked row by row.
   await tx.$executeRaw`UPDATE messages SET index = -index - 1 WHERE conversation_id = ${conversation.id}::uuid AND index >= ${index}`;

@@ -9,13 +9,20 @@ import { badInput } from './errors.js';
  */
 export function outboundWhere(actor: Actor): Prisma.MessageWhereInput {
   const organizations = [
-    ...new Set([...actor.organizationIdsWith('messages:ingest'), ...actor.organizationIdsWith('conversations:read')]),
+    ...new Set([
+      ...actor.organizationIdsWith('messages:ingest'),
+      ...actor.organizationIdsWith('conversations:read'),
+    ]),
   ];
   return { organizationId: { in: organizations }, senderType: 'AGENT', private: false, deliveredAt: null };
 }
 
 /** Marks outbound messages delivered; unknown, foreign or already acknowledged ids are skipped. */
-export async function acknowledgeOutboundMessages(deps: ServiceDeps, actor: Actor, input: { messageIds: string[] }) {
+export async function acknowledgeOutboundMessages(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: { messageIds: string[] },
+) {
   actor.assertAuthenticated();
   if (input.messageIds.length > 500) throw badInput('At most 500 messages per call.');
   const where: Prisma.MessageWhereInput = {

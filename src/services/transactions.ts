@@ -11,4 +11,7 @@ export async function lockKey(tx: Tx, key: string): Promise<void> {
 }
 
 export const isUniqueViolation = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'P2002';
+  typeof error === 'object' &&
+  error !== null &&
+  'code' in error &&
+  (error as { code: unknown }).code === 'P2002';

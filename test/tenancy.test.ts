@@ -22,6 +22,8 @@ interface Tenant {
   agentId: string;
   fullKey: Awaited<ReturnType<typeof createApiKey>>;
   writeOnlyKey: Awaited<ReturnType<typeof createApiKey>>;
+  eventId: string;
+  cannedResponseId: string;
 }
 
 async function makeTenant(app: TestApp, name: string): Promise<Tenant> {
@@ -55,6 +57,27 @@ async function makeTenant(app: TestApp, name: string): Promise<Tenant> {
       'ANALYTICS_READ',
     ]),
     writeOnlyKey: await createApiKey(app, owner.token, orgId, ['MESSAGES_WRITE']),
+    eventId: globalId(
+      'Event',
+      (
+        await app.db.prisma.event.create({
+          data: {
+            organizationId: rawId(orgId),
+            conversationId,
+            type: 'SALE_MADE',
+            payload: { product: `secret product ${name}`, price: 10 },
+          },
+        })
+      ).id,
+    ),
+    cannedResponseId: globalId(
+      'CannedResponse',
+      (
+        await app.db.prisma.cannedResponse.create({
+          data: { organizationId: rawId(orgId), shortCode: 'greet', content: `secret greeting ${name}` },
+        })
+      ).id,
+    ),
   };
 }
 
@@ -90,6 +113,21 @@ const EVERYTHING = /* GraphQL */ `
                 }
               }
             }
+            cannedResponses(first: 100) {
+              edges {
+                node {
+                  id
+                  content
+                }
+              }
+            }
+            followUps(first: 100) {
+              edges {
+                node {
+                  score
+                }
+              }
+            }
             agents(first: 100) {
               edges {
                 node {
@@ -106,6 +144,19 @@ const EVERYTHING = /* GraphQL */ `
               edges {
                 node {
                   id
+                  events(first: 100) {
+                    edges {
+                      node {
+                        id
+                        payload {
+                          __typename
+                          ... on SaleMadePayload {
+                            product
+                          }
+                        }
+                      }
+                    }
+                  }
                   contact {
                     id
                   }
@@ -197,6 +248,10 @@ describe.each(backends)('cross-tenant isolation on %s', (kind) => {
     t.fullKey.apiKey.id,
     t.writeOnlyKey.apiKey.id,
     t.fullKey.apiKey.prefix,
+    t.eventId,
+    t.cannedResponseId,
+    `secret product ${t.name}`,
+    `secret greeting ${t.name}`,
     ...t.messageIds,
     rawId(t.orgId),
     rawId(t.conversationId),
@@ -219,6 +274,8 @@ describe.each(backends)('cross-tenant isolation on %s', (kind) => {
       a.agentId,
       a.owner.user.id,
       a.fullKey.apiKey.id,
+      a.eventId,
+      a.cannedResponseId,
       ...a.messageIds,
     ];
     for (const [who, auth] of attackers('a')) {
@@ -269,6 +326,16 @@ describe.each(backends)('cross-tenant isolation on %s', (kind) => {
     expect(text).not.toContain(a.messageIds[3]);
     const owner = JSON.stringify((await app.gql(EVERYTHING, {}, { token: a.owner.token })).data);
     expect(owner).toContain(a.messageIds[3]);
+    // The walk really selects what the other tests look for.
+    for (const visible of [
+      a.eventId,
+      a.cannedResponseId,
+      'secret product a',
+      'secret greeting a',
+      a.owner.email,
+    ]) {
+      expect(owner).toContain(visible);
+    }
   });
 
   it('every nested connection from the other side contains nothing of this organization', async () => {
@@ -303,6 +370,17 @@ describe.each(backends)('cross-tenant isolation on %s', (kind) => {
             orderBy: { id: 'asc' },
           }),
           app.db.prisma.agent.findMany({ where: { organizationId: rawId(a.orgId) }, orderBy: { id: 'asc' } }),
+          app.db.prisma.conversation.findMany({
+            where: { organizationId: rawId(a.orgId) },
+            orderBy: { id: 'asc' },
+          }),
+          app.db.prisma.message.findMany({
+            where: { organizationId: rawId(a.orgId) },
+            orderBy: { id: 'asc' },
+          }),
+          app.db.prisma.event.count({ where: { organizationId: rawId(a.orgId) } }),
+          app.db.prisma.cannedResponse.count({ where: { organizationId: rawId(a.orgId) } }),
+          app.db.prisma.assignmentRecord.count({ where: { organizationId: rawId(a.orgId) } }),
         ]),
       );
     const before = await snapshot();
@@ -353,6 +431,76 @@ describe.each(backends)('cross-tenant isolation on %s', (kind) => {
         `mutation($i: RotateApiKeyInput!) { rotateApiKey(input: $i) { secret } }`,
         { i: { id: a.fullKey.apiKey.id } },
       ],
+      [
+        'ingestMessage',
+        `mutation($i: IngestMessageInput!) { ingestMessage(input: $i) { duplicate } }`,
+        { i: { appServiceId: a.appServiceId, customer: { externalId: '+15550001' }, content: 'x' } },
+      ],
+      [
+        'recordEvent',
+        `mutation($i: RecordEventInput!) { recordEvent(input: $i) { id } }`,
+        {
+          i: {
+            conversationId: a.conversationId,
+            payload: { objectionDetection: { objectionType: 'price' } },
+          },
+        },
+      ],
+      [
+        'takeOverConversation',
+        `mutation($i: TakeOverConversationInput!) { takeOverConversation(input: $i) { conversation { id } } }`,
+        { i: { conversationId: a.conversationId, message: 'x' } },
+      ],
+      [
+        'sendMessage',
+        `mutation($i: SendMessageInput!) { sendMessage(input: $i) { message { id } } }`,
+        { i: { conversationId: a.conversationId, content: 'x' } },
+      ],
+      [
+        'assignConversation',
+        `mutation($i: AssignConversationInput!) { assignConversation(input: $i) { queuePosition } }`,
+        { i: { conversationId: a.conversationId, agentId: a.agentId } },
+      ],
+      [
+        'releaseConversation',
+        `mutation($i: ConversationIdInput!) { releaseConversation(input: $i) { id } }`,
+        { i: { conversationId: a.conversationId } },
+      ],
+      [
+        'setConversationStatus',
+        `mutation($i: SetConversationStatusInput!) { setConversationStatus(input: $i) { id } }`,
+        { i: { conversationId: a.conversationId, status: 'CLOSED' } },
+      ],
+      [
+        'setConversationPriority',
+        `mutation($i: SetConversationPriorityInput!) { setConversationPriority(input: $i) { id } }`,
+        { i: { conversationId: a.conversationId, priority: 'URGENT' } },
+      ],
+      [
+        'addLabels',
+        `mutation($i: ConversationLabelsInput!) { addLabels(input: $i) { id } }`,
+        { i: { conversationId: a.conversationId, labels: ['x'] } },
+      ],
+      [
+        'createCannedResponse',
+        `mutation($i: CreateCannedResponseInput!) { createCannedResponse(input: $i) { id } }`,
+        { i: { organizationId: a.orgId, shortCode: 'x', content: 'x' } },
+      ],
+      [
+        'createAgent',
+        `mutation($i: CreateAgentInput!) { createAgent(input: $i) { id } }`,
+        { i: { organizationId: a.orgId, name: 'Mole' } },
+      ],
+      [
+        'updateAgent',
+        `mutation($i: UpdateAgentInput!) { updateAgent(input: $i) { id } }`,
+        { i: { id: a.agentId, available: false } },
+      ],
+      [
+        'setAvailability',
+        `mutation($i: SetAvailabilityInput!) { setAvailability(input: $i) { id } }`,
+        { i: { organizationId: a.orgId, available: false } },
+      ],
     ];
     const callers: [string, Auth][] = [
       ...attackers('a'),
@@ -360,11 +508,24 @@ describe.each(backends)('cross-tenant isolation on %s', (kind) => {
     ];
     for (const [who, auth] of callers) {
       for (const [name, query, variables] of mutations) {
+        // Ingesting is exactly what a messages:write key of this organization is for.
+        if (auth.apiKey === a.writeOnlyKey.secret && name === 'ingestMessage') continue;
         attempts++;
         const response = await app.gql(query, variables, auth);
         if (response.data && Object.values(response.data).some((v) => v !== null)) leaks++;
         expect(codesOf(response), `${who}: ${name}`).toEqual(['FORBIDDEN']);
       }
+    }
+    // Acknowledging another organization's outbound messages acknowledges nothing.
+    for (const [, auth] of attackers('a')) {
+      attempts++;
+      const ack = await app.gql<{ acknowledgeOutboundMessages: number }>(
+        `mutation($i: AcknowledgeOutboundMessagesInput!) { acknowledgeOutboundMessages(input: $i) }`,
+        { i: { messageIds: a.messageIds } },
+        auth,
+      );
+      if (ack.data?.acknowledgeOutboundMessages) leaks++;
+      expect(ack.data?.acknowledgeOutboundMessages ?? 0).toBe(0);
     }
     expect(await snapshot()).toBe(before);
   });

@@ -154,6 +154,26 @@ describe.each(backends)('the dashboard walk on %s', (kind) => {
     );
   });
 
+  it('costs the same number of SQL statements for a filtered inbox at 10 and 100 per page', async () => {
+    const INBOX = `query($id: ID!, $first: Int!) { node(id: $id) { ... on AppService {
+      conversations(first: $first, filter: { status: [BOT, OPEN], search: "message" }) {
+        totalCount edges { node { id status priority labels contact { name } assignee { name }
+          messages(last: 10) { edges { node { content senderType } } } } } } } } }`;
+    type Inbox = { node: { conversations: { edges: unknown[] } } };
+    const ten = await app.countStatements(() =>
+      app.gql<Inbox>(INBOX, { id: appServiceId, first: 10 }, { token }),
+    );
+    const hundred = await app.countStatements(() =>
+      app.gql<Inbox>(INBOX, { id: appServiceId, first: 100 }, { token }),
+    );
+    expect(ten.result.data!.node.conversations.edges).toHaveLength(10);
+    expect(hundred.result.data!.node.conversations.edges.length).toBeGreaterThan(50);
+    expect(hundred.statements.length).toBe(ten.statements.length);
+    console.log(
+      `[inbox ${kind}] SQL statements: ${ten.statements.length} at 10, ${hundred.statements.length} at 100`,
+    );
+  });
+
   it('pages messages both ways and conversations forward', async () => {
     const first = await app.gql<WalkResult>(WALK, { conversations: 1, messages: 3 }, { token });
     const conversation =

@@ -6,6 +6,8 @@ import { pino } from 'pino';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { withDatabaseName } from '../src/db/schema-engine.js';
+import { createPubSub } from '../src/realtime/pubsub.js';
+import { RealtimePublisher } from '../src/realtime/publisher.js';
 import { startServer } from '../src/server.js';
 
 const countArg = process.argv.indexOf('--count');
@@ -23,8 +25,21 @@ const db = await openDatabase(
   serverUrl ? { url: withDatabaseName(serverUrl, scratch) } : { dataDir: 'memory://' },
 );
 await db.migrate();
+const logger = pino({ level: 'silent' });
+const pubsub = createPubSub(process.env.REDIS_URL);
 const server = await startServer(
-  { db, logger: pino({ level: 'silent' }), settings: { sessionTtlMs: 3_600_000, apiKeyRotationGraceMs: 0 } },
+  {
+    db,
+    logger,
+    settings: {
+      sessionTtlMs: 3_600_000,
+      apiKeyRotationGraceMs: 0,
+      subscriberRecheckMs: 2000,
+      maxSubscriptionsPerConnection: 50,
+    },
+    bus: pubsub.bus,
+    realtime: new RealtimePublisher(pubsub.bus, logger),
+  },
   { port: 0, host: '127.0.0.1' },
 );
 
@@ -92,6 +107,7 @@ try {
   );
 } finally {
   await server.stop();
+  await pubsub.close();
   await db.close();
   if (admin) {
     await admin.query(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);

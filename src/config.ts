@@ -45,6 +45,8 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   API_KEY_ROTATION_GRACE_HOURS: z.coerce.number().min(0).max(720).default(24),
+  SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().min(0).max(300).default(2),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(50),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -66,6 +68,8 @@ export interface Config {
   seedDemo: 'auto' | 'true' | 'false';
   sessionTtlMs: number;
   apiKeyRotationGraceMs: number;
+  subscriberRecheckMs: number;
+  maxSubscriptionsPerConnection: number;
 }
 
 /** Reads and validates the environment once; the first problem becomes one line naming the variable. */
@@ -104,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO,
     sessionTtlMs: e.SESSION_TTL_DAYS * 86_400_000,
     apiKeyRotationGraceMs: e.API_KEY_ROTATION_GRACE_HOURS * 3_600_000,
+    subscriberRecheckMs: e.SUBSCRIPTION_RECHECK_SECONDS * 1000,
+    maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
   };
 }
 

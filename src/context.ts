@@ -1,12 +1,21 @@
 import type { Actor } from './auth/actor.js';
+import type { ActorGuard } from './auth/actor-guard.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
+import type { RealtimePublisher } from './realtime/publisher.js';
+import type { TopicBus } from './realtime/topic-bus.js';
+import type { SharedLookup } from './realtime/shared-lookup.js';
 import type { ServiceSettings } from './services/deps.js';
 
 /** Per-request context: who is asking, and what the resolvers may call. */
 export interface Context {
   actor: Actor;
+  /** Re-checks the credentials of long-lived subscriptions. */
+  actorGuard: ActorGuard;
   db: Database;
   settings: ServiceSettings;
   logger: Logger;
+  bus: TopicBus;
+  realtime: RealtimePublisher;
+  sharedLookup: SharedLookup;
 }

@@ -1,6 +1,8 @@
 import { ConfigError, describeBackends, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createLogger } from './logger.js';
+import { createPubSub } from './realtime/pubsub.js';
+import { RealtimePublisher } from './realtime/publisher.js';
 import { startServer } from './server.js';
 import { seedDemoWorkspace, DEMO_LOGIN } from './services/demo-seed.js';
 
@@ -35,11 +37,21 @@ async function main() {
     }
   }
 
-  const settings = { sessionTtlMs: config.sessionTtlMs, apiKeyRotationGraceMs: config.apiKeyRotationGraceMs };
+  const settings = {
+    sessionTtlMs: config.sessionTtlMs,
+    apiKeyRotationGraceMs: config.apiKeyRotationGraceMs,
+    subscriberRecheckMs: config.subscriberRecheckMs,
+    maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+  };
+  const pubsub = createPubSub(config.redisUrl);
+  const realtime = new RealtimePublisher(pubsub.bus, logger);
   const server =
     config.role === 'worker'
       ? null
-      : await startServer({ db, logger, settings }, { port: config.port, host: config.host });
+      : await startServer(
+          { db, logger, settings, bus: pubsub.bus, realtime },
+          { port: config.port, host: config.host },
+        );
   if (server) {
     logger.info({ url: server.url }, 'GraphQL API and GraphiQL ready');
     if (seedWanted) {
@@ -61,6 +73,7 @@ async function main() {
     }, 15_000);
     timer.unref();
     await server?.stop();
+    await pubsub.close();
     await db.close();
     logger.info('stopped');
     process.exit(0);

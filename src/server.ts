@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { ServerOptions as WsServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -52,7 +52,18 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        // A limit per connection, so one client cannot pile up unbounded listeners.
+        const active = ctx.subscriptions;
+        const limit = deps.settings.maxSubscriptionsPerConnection;
+        // graphql-ws has already reserved this id among the connection's subscriptions.
+        if (Object.keys(active).filter((key) => key !== id).length >= limit) {
+          return [
+            new GraphQLError(`At most ${limit} subscriptions per connection; open another connection.`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

@@ -1,9 +1,13 @@
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { ActorGuard } from './auth/actor-guard.js';
 import { authenticate, type Credentials } from './auth/authenticate.js';
 import type { Context } from './context.js';
 import type { Database } from './db/database.js';
 import { createErrorMasker, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { RealtimePublisher } from './realtime/publisher.js';
+import type { TopicBus } from './realtime/topic-bus.js';
+import { SharedLookup } from './realtime/shared-lookup.js';
 import { schema } from './resolvers/schema.js';
 import type { ServiceSettings } from './services/deps.js';
 import { DomainError } from './services/errors.js';
@@ -12,6 +16,8 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   settings: ServiceSettings;
+  bus: TopicBus;
+  realtime: RealtimePublisher;
 }
 
 /** What graphql-ws hands to the context factory for socket operations. */
@@ -56,6 +62,8 @@ export function credentialsFromConnectionParams(
 /** The GraphQL app on its own, so tests can call `yoga.fetch` without a port. */
 export function createYogaApp(deps: AppDeps): Yoga {
   const maskError = createErrorMasker(deps.logger);
+  // One per app: subscribers of the same event share its lookup.
+  const sharedLookup = new SharedLookup();
   return createYoga<SocketContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -75,7 +83,16 @@ export function createYogaApp(deps: AppDeps): Yoga {
         : credentialsFromRequest(request);
       try {
         const actor = await authenticate(deps.db.prisma, credentials);
-        return { actor, db: deps.db, settings: deps.settings, logger: deps.logger };
+        return {
+          actor,
+          actorGuard: new ActorGuard(deps.db.prisma, credentials, actor, deps.settings.subscriberRecheckMs),
+          db: deps.db,
+          settings: deps.settings,
+          logger: deps.logger,
+          bus: deps.bus,
+          realtime: deps.realtime,
+          sharedLookup,
+        };
       } catch (error) {
         throw error instanceof DomainError ? toGraphQLError(error) : error;
       }

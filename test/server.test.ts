@@ -7,7 +7,10 @@ import { createClient } from 'graphql-ws';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { PubSub } from 'graphql-subscriptions';
 import { createErrorMasker } from '../src/errors.js';
+import { RealtimePublisher } from '../src/realtime/publisher.js';
+import { TopicBus } from '../src/realtime/topic-bus.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { testSettings } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
@@ -39,11 +42,18 @@ describe('the HTTP and WebSocket server', () => {
   let db: TestDatabase;
   let server: RunningServer;
   let token: string;
+  const bus = new TopicBus(new PubSub());
 
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
     server = await startServer(
-      { db, logger: pino({ level: 'silent' }), settings: testSettings },
+      {
+        db,
+        logger: pino({ level: 'silent' }),
+        settings: testSettings,
+        bus,
+        realtime: new RealtimePublisher(bus, pino({ level: 'silent' })),
+      },
       { port: 0, host: '127.0.0.1', connectionInitTimeoutMs: 300 },
     );
     const response = await fetch(server.url, {

@@ -88,6 +88,7 @@ export type AppServicesQuery = { node:
     | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation' }
+    | { __typename: 'Escalation' }
     | { __typename: 'Event' }
     | { __typename: 'Message' }
     | { __typename: 'Organization', name: string, appServices: { edges: Array<{ node: { id: string, name: string, channel: Channel, externalId: string | null, botEnabled: boolean } }> } }
@@ -109,6 +110,7 @@ export type InboxQuery = { node:
     | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation' }
+    | { __typename: 'Escalation' }
     | { __typename: 'Event' }
     | { __typename: 'Message' }
     | { __typename: 'Organization' }
@@ -129,6 +131,7 @@ export type ConversationMessagesQuery = { node:
     | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation', status: ConversationStatus, contact: { name: string | null, phone: string | null } | null, messages: { pageInfo: { hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { id: string, index: number, senderType: SenderType, content: string, type: MessageType, private: boolean, sentAt: string } }> } }
+    | { __typename: 'Escalation' }
     | { __typename: 'Event' }
     | { __typename: 'Message' }
     | { __typename: 'Organization' }

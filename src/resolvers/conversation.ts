@@ -12,6 +12,8 @@ import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { ConversationPriorityEnum, ConversationStatusEnum, SenderTypeEnum } from './enums.js';
 import { decodeIdOf } from './global-id.js';
+import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
+import type { ConversationUpdatedEvent } from '../realtime/topics.js';
 import { AgentNode } from './agent.js';
 import { ContactNode } from './contact.js';
 import { inOrganizationsWith } from './tenancy.js';
@@ -304,3 +306,28 @@ builder.mutationFields((t) => ({
       actions.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), remove: input.labels }),
   }),
 }));
+
+builder.subscriptionField('conversationUpdated', (t) =>
+  t.prismaField({
+    type: ConversationNode,
+    description:
+      'A conversation changed: created, new message, status, assignee (takeover, release), priority or labels. ' +
+      'Connectors (MESSAGES_WRITE) may subscribe by app service to learn when a human takes over.',
+    args: {
+      conversationId: t.arg.id({ required: false }),
+      appServiceId: t.arg.id({ required: false }),
+      organizationId: t.arg.id({ required: false }),
+    },
+    subscribe: (_root, args, ctx) =>
+      subscribeTo(ctx, 'conversationUpdated', scopeArgsOf(args), {
+        permissions: ['conversations:read', 'messages:ingest'],
+        scopes: ['organization', 'appService', 'conversation'],
+      }),
+    resolve: (query, event, _args, ctx) => {
+      const { eventId, conversationId } = event as unknown as ConversationUpdatedEvent;
+      return ctx.sharedLookup.get(sharedKey(eventId, query), () =>
+        ctx.db.prisma.conversation.findUniqueOrThrow({ ...query, where: { id: conversationId } }),
+      );
+    },
+  }),
+);

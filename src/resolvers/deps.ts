@@ -2,4 +2,8 @@ import type { Context } from '../context.js';
 import type { ServiceDeps } from '../services/deps.js';
 
 /** What resolvers hand to services. */
-export const depsOf = (ctx: Context): ServiceDeps => ({ prisma: ctx.db.prisma, settings: ctx.settings });
+export const depsOf = (ctx: Context): ServiceDeps => ({
+  prisma: ctx.db.prisma,
+  settings: ctx.settings,
+  realtime: ctx.realtime,
+});

@@ -8,6 +8,7 @@ import './agent.js';
 import './contact.js';
 import './message.js';
 import './conversation.js';
+import './escalation.js';
 import './ingestion.js';
 import './canned-response.js';
 import './event.js';

@@ -3,6 +3,8 @@ import type { Context } from '../context.js';
 import { acknowledgeOutboundMessages } from '../services/outbox.js';
 import { depsOf } from './deps.js';
 import { decodeIdOf } from './global-id.js';
+import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
+import type { MessageAddedEvent, OutboundMessageEvent } from '../realtime/topics.js';
 import { builder } from './builder.js';
 import { ChannelEnum, MessageTypeEnum, SenderTypeEnum } from './enums.js';
 import { inOrganizationsWith } from './tenancy.js';
@@ -56,5 +58,52 @@ builder.mutationField('acknowledgeOutboundMessages', (t) =>
       acknowledgeOutboundMessages(depsOf(ctx), ctx.actor, {
         messageIds: input.messageIds.map((id) => decodeIdOf('Message', id)),
       }),
+  }),
+);
+
+builder.subscriptionField('messageAdded', (t) =>
+  t.prismaField({
+    type: MessageNode,
+    description:
+      'Every new message of a conversation, an app service or an organization (give exactly one id). ' +
+      'Integrator keys need CONVERSATIONS_READ and never receive private notes.',
+    args: {
+      conversationId: t.arg.id({ required: false }),
+      appServiceId: t.arg.id({ required: false }),
+      organizationId: t.arg.id({ required: false }),
+    },
+    subscribe: (_root, args, ctx) =>
+      subscribeTo(ctx, 'messageAdded', scopeArgsOf(args), {
+        permissions: ['conversations:read'],
+        scopes: ['organization', 'appService', 'conversation'],
+        accept: (event) => !event.private || ctx.actor.kind === 'user',
+      }),
+    resolve: (query, event, _args, ctx) => {
+      const { eventId, messageId } = event as unknown as MessageAddedEvent;
+      return ctx.sharedLookup.get(sharedKey(eventId, query), () =>
+        ctx.db.prisma.message.findUniqueOrThrow({ ...query, where: { id: messageId } }),
+      );
+    },
+  }),
+);
+
+builder.subscriptionField('outboundMessage', (t) =>
+  t.prismaField({
+    type: MessageNode,
+    description:
+      'Agent replies a connector must deliver to customers (never private notes), as they are sent. ' +
+      'For API keys with MESSAGES_WRITE; acknowledge delivery with acknowledgeOutboundMessages.',
+    args: { appServiceId: t.arg.id() },
+    subscribe: (_root, args, ctx) =>
+      subscribeTo(ctx, 'outboundMessage', scopeArgsOf(args), {
+        permissions: ['messages:ingest', 'conversations:read'],
+        scopes: ['appService'],
+      }),
+    resolve: (query, event, _args, ctx) => {
+      const { eventId, messageId } = event as unknown as OutboundMessageEvent;
+      return ctx.sharedLookup.get(sharedKey(eventId, query), () =>
+        ctx.db.prisma.message.findUniqueOrThrow({ ...query, where: { id: messageId } }),
+      );
+    },
   }),
 );

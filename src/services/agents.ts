@@ -5,6 +5,7 @@ import { Prisma, type Agent } from '../generated/prisma/client.js';
 import type { Channel } from '../generated/prisma/enums.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { forbidden, notFound } from './errors.js';
+import { publishAssignments } from './conversation-actions.js';
 import { drainQueue, lockOrganizationRouting, type WorkingHours } from './routing.js';
 import { limits } from './validation.js';
 
@@ -67,11 +68,13 @@ export async function createAgent(
   actor.assertCan(input.organizationId, 'agents:manage');
   const { organizationId, name, ...profile } = input;
   const now = nowOf(deps);
-  return deps.prisma.$transaction(async (tx) => {
+  const change = await deps.prisma.$transaction(async (tx) => {
     await lockOrganizationRouting(tx, organizationId);
     const agent = await tx.agent.create({ data: { ...profileData(profile), organizationId, name } });
     return afterRoutingChange(tx, agent, now);
   });
+  await publishAssignments(deps, change.assignments);
+  return change;
 }
 
 /** Changes the fields given (ADMIN or OWNER); a change that may make the agent eligible drains the queue. */
@@ -83,12 +86,14 @@ export async function updateAgent(
   const { id, ...profile } = input;
   const existing = await findAgentFor(deps, actor, id, 'agents:manage');
   const now = nowOf(deps);
-  return deps.prisma.$transaction(async (tx) => {
+  const change = await deps.prisma.$transaction(async (tx) => {
     // The lock before the row update: see lockOrganizationRouting.
     await lockOrganizationRouting(tx, existing.organizationId);
     const agent = await tx.agent.update({ where: { id: existing.id }, data: profileData(profile) });
     return routingFieldGiven(profile) ? afterRoutingChange(tx, agent, now) : { agent, assignments: [] };
   });
+  await publishAssignments(deps, change.assignments);
+  return change;
 }
 
 /**
@@ -109,7 +114,7 @@ export async function setAvailability(
   });
   if (!existing) throw notFound('Your agent profile in this organization');
   const now = nowOf(deps);
-  return deps.prisma.$transaction(async (tx) => {
+  const change = await deps.prisma.$transaction(async (tx) => {
     if (input.available) await lockOrganizationRouting(tx, input.organizationId);
     const agent = await tx.agent.update({
       where: { id: existing.id },
@@ -117,6 +122,8 @@ export async function setAvailability(
     });
     return afterRoutingChange(tx, agent, now);
   });
+  await publishAssignments(deps, change.assignments);
+  return change;
 }
 
 /** The agent if the actor holds the permission in its organization; FORBIDDEN otherwise (also when unknown). */

@@ -10,6 +10,7 @@ import { badInput, conflict, forbidden } from './errors.js';
 import { lockConversation, placeBySentAt } from './ingestion.js';
 import { assignTo, autoAssign, drainQueue } from './routing.js';
 import type { Tx } from './transactions.js';
+import { conversationChanges } from '../realtime/publisher.js';
 
 /** The longest message an agent or integrator may send, in characters. */
 export const MAX_MESSAGE_LENGTH = 20_000;
@@ -45,19 +46,36 @@ const isHeld = (conversation: Conversation) =>
   conversation.assigneeId !== null &&
   (conversation.status === 'ASSIGNED' || conversation.status === 'PENDING');
 
-/** Runs fn on the locked conversation inside a transaction: concurrent actions on one conversation queue up. */
-async function withConversation<T>(
+/** What an action changed: the conversation after it, and the message it added, if any. */
+interface Outcome {
+  conversation: Conversation;
+  message?: Message | null;
+}
+
+/**
+ * Runs fn on the locked conversation inside a transaction (concurrent actions on one conversation queue
+ * up), then, once committed, publishes what changed.
+ */
+async function withConversation<T extends Outcome>(
   deps: ServiceDeps,
   actor: Actor,
   conversationId: string,
   fn: (tx: Tx, conversation: Conversation, now: Date) => Promise<T>,
 ): Promise<T> {
-  return deps.prisma.$transaction(async (tx) => {
+  let before: Conversation | undefined;
+  const outcome = await deps.prisma.$transaction(async (tx) => {
     const found = await conversationInReach(tx, actor, conversationId, 'conversations:work');
-    const conversation = await lockConversation(tx, found.id);
+    before = await lockConversation(tx, found.id);
     // The clock is read under the lock, so messages are stamped in the order they are stored.
-    return fn(tx, conversation, nowOf(deps));
+    return fn(tx, before, nowOf(deps));
   });
+  const changes = conversationChanges(before ?? null, outcome.conversation);
+  if (outcome.message) {
+    await deps.realtime.messageAdded(outcome.message);
+    if (!outcome.message.private) changes.push('message');
+  }
+  await deps.realtime.conversationUpdated(outcome.conversation, changes);
+  return outcome;
 }
 
 export interface TakeOverInput {
@@ -242,28 +260,34 @@ export async function releaseConversation(
   actor: Actor,
   input: { conversationId: string },
 ) {
-  const conversation = await withConversation(deps, actor, input.conversationId, async (tx, current, now) => {
-    const appService = await tx.appService.findUniqueOrThrow({ where: { id: current.appServiceId } });
-    const status = unheldStatus(appService.botEnabled);
-    if (current.status !== status) assertTransition(current.status, status);
-    if (current.assigneeId) {
-      await tx.assignmentRecord.create({
-        data: {
-          organizationId: current.organizationId,
-          conversationId: current.id,
-          agentId: current.assigneeId,
-          assignedById: actor.user?.id ?? null,
-          reason: 'RELEASE',
-          createdAt: now,
-        },
+  const { conversation } = await withConversation(
+    deps,
+    actor,
+    input.conversationId,
+    async (tx, current, now) => {
+      const appService = await tx.appService.findUniqueOrThrow({ where: { id: current.appServiceId } });
+      const status = unheldStatus(appService.botEnabled);
+      if (current.status !== status) assertTransition(current.status, status);
+      if (current.assigneeId) {
+        await tx.assignmentRecord.create({
+          data: {
+            organizationId: current.organizationId,
+            conversationId: current.id,
+            agentId: current.assigneeId,
+            assignedById: actor.user?.id ?? null,
+            reason: 'RELEASE',
+            createdAt: now,
+          },
+        });
+      }
+      const conversation = await tx.conversation.update({
+        where: { id: current.id },
+        // From RESOLVED this is a reopening, handed to the bot.
+        data: { status, assigneeId: null, queuedAt: null, resolvedAt: null },
       });
-    }
-    return tx.conversation.update({
-      where: { id: current.id },
-      // From RESOLVED this is a reopening, handed to the bot.
-      data: { status, assigneeId: null, queuedAt: null, resolvedAt: null },
-    });
-  });
+      return { conversation };
+    },
+  );
   await drainAfter(deps, conversation.organizationId);
   return conversation;
 }
@@ -282,17 +306,19 @@ export async function closeConversation(deps: ServiceDeps, actor: Actor, input: 
 
 /** RESOLVED → back to its agent (ASSIGNED) when it had one, else to the bot or the open queue. */
 export async function reopenConversation(deps: ServiceDeps, actor: Actor, input: { conversationId: string }) {
-  return withConversation(deps, actor, input.conversationId, async (tx, conversation) => {
+  const outcome = await withConversation(deps, actor, input.conversationId, async (tx, conversation) => {
     if (conversation.status !== 'RESOLVED') throw conflict(`Only a RESOLVED conversation can be reopened.`);
     const appService = await tx.appService.findUniqueOrThrow({ where: { id: conversation.appServiceId } });
-    return tx.conversation.update({
+    const reopened = await tx.conversation.update({
       where: { id: conversation.id },
       data: {
         status: conversation.assigneeId ? 'ASSIGNED' : unheldStatus(appService.botEnabled),
         resolvedAt: null,
       },
     });
+    return { conversation: reopened };
   });
+  return outcome.conversation;
 }
 
 /** Any legal transition; RESOLVED and CLOSED stamp their times; ASSIGNED needs an assignee; BOT releases. */
@@ -337,9 +363,13 @@ export async function setConversationPriority(
   actor: Actor,
   input: { conversationId: string; priority: ConversationPriority },
 ) {
-  return withConversation(deps, actor, input.conversationId, (tx, conversation) =>
-    tx.conversation.update({ where: { id: conversation.id }, data: { priority: input.priority } }),
-  );
+  const outcome = await withConversation(deps, actor, input.conversationId, async (tx, conversation) => ({
+    conversation: await tx.conversation.update({
+      where: { id: conversation.id },
+      data: { priority: input.priority },
+    }),
+  }));
+  return outcome.conversation;
 }
 
 /** Labels are trimmed and lower-cased, so "Billing" and "billing " are one topic for routing. */
@@ -353,14 +383,35 @@ export async function changeLabels(
 ) {
   const add = (input.add ?? []).map(normalizeLabel).filter(Boolean);
   const remove = new Set((input.remove ?? []).map(normalizeLabel));
-  return withConversation(deps, actor, input.conversationId, async (tx, conversation) => {
+  const outcome = await withConversation(deps, actor, input.conversationId, async (tx, conversation) => {
     const labels = [...new Set([...conversation.labels, ...add])].filter((label) => !remove.has(label));
     if (labels.length > MAX_LABELS) throw badInput(`A conversation has at most ${MAX_LABELS} labels.`);
-    return tx.conversation.update({ where: { id: conversation.id }, data: { labels } });
+    return {
+      conversation: await tx.conversation.update({ where: { id: conversation.id }, data: { labels } }),
+    };
   });
+  return outcome.conversation;
 }
 
 /** After an agent frees up, queued conversations get assigned (its own transaction, after the change committed). */
 async function drainAfter(deps: ServiceDeps, organizationId: string): Promise<void> {
-  await deps.prisma.$transaction((tx) => drainQueue(tx, { organizationId, now: nowOf(deps) }));
+  const assigned = await deps.prisma.$transaction((tx) =>
+    drainQueue(tx, { organizationId, now: nowOf(deps) }),
+  );
+  await publishAssignments(deps, assigned);
+}
+
+/** Tells subscribers about conversations the queue handed to agents. */
+export async function publishAssignments(
+  deps: ServiceDeps,
+  assigned: { conversationId: string; agentId: string }[],
+): Promise<void> {
+  if (assigned.length === 0) return;
+  const conversations = await deps.prisma.conversation.findMany({
+    where: { id: { in: assigned.map((a) => a.conversationId) } },
+    select: { id: true, organizationId: true, appServiceId: true },
+  });
+  for (const conversation of conversations) {
+    await deps.realtime.conversationUpdated(conversation, ['assignee', 'status']);
+  }
 }

@@ -1,14 +1,21 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { RealtimePublisher } from '../realtime/publisher.js';
 
 export interface ServiceSettings {
   sessionTtlMs: number;
   apiKeyRotationGraceMs: number;
+  /** How often a subscription re-checks its credentials while events flow. */
+  subscriberRecheckMs: number;
+  /** The most subscriptions one WebSocket connection may hold. */
+  maxSubscriptionsPerConnection: number;
 }
 
 /** What a service function needs besides the actor and its input. */
 export interface ServiceDeps {
   prisma: PrismaClient;
   settings: ServiceSettings;
+  /** Publishes real-time events; services call it after their transaction committed. */
+  realtime: RealtimePublisher;
   now?: () => Date;
 }
 

@@ -2,6 +2,8 @@ import type { Actor } from '../auth/actor.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { AppService, Conversation, Message } from '../generated/prisma/client.js';
 import type { Channel, MessageType, SenderType } from '../generated/prisma/enums.js';
+import { conversationChanges } from '../realtime/publisher.js';
+import type { ConversationChange } from '../realtime/topics.js';
 import { unheldStatus } from './conversation-lifecycle.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { badInput, forbidden } from './errors.js';
@@ -80,19 +82,36 @@ export async function ingestMessages(
         for (const key of lockKeys.sort()) await lockKey(tx, key);
         // Read the clock once the locks are held, so messages without sentAt are ordered as they are stored.
         const now = nowOf(deps);
-        const results: IngestResult[] = [];
+        const results: StoredMessage[] = [];
         for (const input of inputs)
           results.push(await ingestOne(tx, byId.get(input.appServiceId)!, input, now));
         return results;
       },
       { maxWait: 10_000, timeout: 60_000 },
     );
+  let stored: StoredMessage[];
   try {
-    return await run();
+    stored = await run();
   } catch (error) {
     // A concurrent request committed the same idempotency key first: the retry returns its result.
-    if (isUniqueViolation(error)) return run();
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    stored = await run();
+  }
+  await publishStored(deps, stored);
+  return stored.map(({ result }) => result);
+}
+
+/** What one message changed, kept for publishing once the transaction committed. */
+interface StoredMessage {
+  result: IngestResult;
+  changes: ConversationChange[];
+}
+
+async function publishStored(deps: ServiceDeps, stored: StoredMessage[]): Promise<void> {
+  for (const { result, changes } of stored) {
+    if (result.duplicate) continue;
+    await deps.realtime.messageAdded(result.message);
+    await deps.realtime.conversationUpdated(result.conversation, [...changes, 'message']);
   }
 }
 
@@ -109,7 +128,7 @@ async function ingestOne(
   appService: AppService,
   input: IngestMessageInput,
   now: Date,
-): Promise<IngestResult> {
+): Promise<StoredMessage> {
   if (input.idempotencyKey) {
     const existing = await tx.message.findUnique({
       where: {
@@ -119,12 +138,13 @@ async function ingestOne(
     });
     if (existing) {
       const { conversation, ...message } = existing;
-      return {
+      const result = {
         message,
         conversation,
         botShouldReply: botShouldReply(conversation, message.senderType),
         duplicate: true,
       };
+      return { result, changes: [] };
     }
   }
   const channel = channelOf(appService, input);
@@ -132,6 +152,7 @@ async function ingestOne(
   const contactId = await resolveContact(tx, appService.organizationId, channel, input.customer);
   const current = await currentConversation(tx, appService, contactId, sentAt);
   const conversation = await lockConversation(tx, current.id);
+  const before = current.created ? null : conversation;
   const index = await placeBySentAt(tx, conversation, sentAt);
 
   const message = await tx.message.create({
@@ -163,12 +184,13 @@ async function ingestOne(
       ...(input.senderType === 'AGENT' && !conversation.firstReplyAt ? { firstReplyAt: sentAt } : {}),
     },
   });
-  return {
+  const result = {
     message,
     conversation: updated,
     botShouldReply: botShouldReply(updated, input.senderType),
     duplicate: false,
   };
+  return { result, changes: conversationChanges(before, updated) };
 }
 
 function botShouldReply(conversation: Conversation, senderType: SenderType): boolean {
@@ -244,8 +266,8 @@ async function currentConversation(tx: Tx, appService: AppService, contactId: st
     orderBy: { createdAt: 'desc' },
     select: { id: true, status: true },
   });
-  if (latest && latest.status !== 'CLOSED') return latest;
-  return tx.conversation.create({
+  if (latest && latest.status !== 'CLOSED') return { id: latest.id, created: false };
+  const created = await tx.conversation.create({
     data: {
       organizationId: appService.organizationId,
       appServiceId: appService.id,
@@ -255,8 +277,9 @@ async function currentConversation(tx: Tx, appService: AppService, contactId: st
       origin: 'integration',
       participants: { create: { contactId } },
     },
-    select: { id: true, status: true },
+    select: { id: true },
   });
+  return { id: created.id, created: true };
 }
 
 /** Locks the conversation row until the transaction ends, so message indexes are handed out one at a time. */

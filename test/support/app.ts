@@ -1,4 +1,7 @@
+import { PubSub } from 'graphql-subscriptions';
 import { pino } from 'pino';
+import { RealtimePublisher } from '../../src/realtime/publisher.js';
+import { TopicBus } from '../../src/realtime/topic-bus.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
 import { createYogaApp, type Yoga } from '../../src/yoga.js';
 import { createTestDatabase } from './db.js';
@@ -30,13 +33,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export const testSettings = { sessionTtlMs: 86_400_000, apiKeyRotationGraceMs: 3_600_000 };
+export const testSettings = {
+  sessionTtlMs: 86_400_000,
+  apiKeyRotationGraceMs: 3_600_000,
+  subscriberRecheckMs: 0,
+  maxSubscriptionsPerConnection: 5,
+};
 
 /** A yoga app over a fresh database of the given kind; requests go through `yoga.fetch`, no port. */
 export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const yoga = createYogaApp({ db, logger, settings: testSettings });
+  const bus = new TopicBus(new PubSub());
+  const yoga = createYogaApp({
+    db,
+    logger,
+    settings: testSettings,
+    bus,
+    realtime: new RealtimePublisher(bus, logger),
+  });
   return {
     db,
     yoga,

@@ -23,7 +23,8 @@ import {
   withDatabaseName,
 } from '../../src/db/schema-engine.js';
 
-export type TestDatabase = Database & { drop(): Promise<void> };
+/** `url` is set on Postgres, for tests that start other processes on the same database. */
+export type TestDatabase = Database & { drop(): Promise<void>; url?: string };
 
 /** A server URL whose user may create databases; the test databases live on that server. */
 export const TEST_SERVER_URL =
@@ -84,8 +85,9 @@ function runId(): string {
 async function createPostgresDatabase(): Promise<TestDatabase> {
   const name = `${DATABASE_PREFIX}${runId()}_${randomBytes(6).toString('hex')}`;
   await cloneTemplate(name);
-  const db = await openDatabase({ url: withDatabaseName(TEST_SERVER_URL, name), poolSize: 4 });
-  return withDrop(db, () => dropDatabase(name));
+  const url = withDatabaseName(TEST_SERVER_URL, name);
+  const db = await openDatabase({ url, poolSize: 4 });
+  return { ...withDrop(db, () => dropDatabase(name)), url };
 }
 
 /**

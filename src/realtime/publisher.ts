@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { TopicBus } from './topic-bus.js';
+import { topicsOf, type ConversationChange, type TopicEvents, type TopicName } from './topics.js';
+
+interface ConversationRef {
+  id: string;
+  organizationId: string;
+  appServiceId: string;
+}
+
+interface MessageRef {
+  id: string;
+  organizationId: string;
+  appServiceId: string;
+  conversationId: string;
+  senderType: string;
+  private: boolean;
+}
+
+/**
+ * What services call after their transaction committed. A failed publish is logged, never thrown: the
+ * write already happened, and subscribers can catch up by querying.
+ */
+export class RealtimePublisher {
+  constructor(
+    private readonly bus: TopicBus,
+    private readonly logger: Logger,
+  ) {}
+
+  private async publish<N extends TopicName>(name: N, event: Omit<TopicEvents[N], 'eventId'>): Promise<void> {
+    const payload = { ...event, eventId: randomUUID() } as TopicEvents[N];
+    try {
+      await Promise.all(topicsOf(name, payload).map((topic) => this.bus.publish(topic, payload)));
+    } catch (error) {
+      this.logger.error({ err: error, topic: name }, 'publish failed');
+    }
+  }
+
+  async messageAdded(message: MessageRef): Promise<void> {
+    const base = {
+      organizationId: message.organizationId,
+      appServiceId: message.appServiceId,
+      conversationId: message.conversationId,
+      messageId: message.id,
+    };
+    await this.publish('messageAdded', { ...base, private: message.private });
+    // Agent replies are what connectors deliver to customers.
+    if (message.senderType === 'AGENT' && !message.private) await this.publish('outboundMessage', base);
+  }
+
+  async conversationUpdated(conversation: ConversationRef, changes: ConversationChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.publish('conversationUpdated', {
+      organizationId: conversation.organizationId,
+      appServiceId: conversation.appServiceId,
+      conversationId: conversation.id,
+      changes,
+    });
+  }
+
+  async escalationRaised(
+    escalation: { id: string; organizationId: string; conversationId: string },
+    appServiceId: string,
+  ) {
+    await this.publish('escalationRaised', {
+      organizationId: escalation.organizationId,
+      appServiceId,
+      conversationId: escalation.conversationId,
+      escalationId: escalation.id,
+    });
+  }
+}
+
+/** The changes between two versions of a conversation, as subscribers name them. */
+export function conversationChanges(
+  before: { status: string; assigneeId: string | null; priority: string; labels: string[] } | null,
+  after: { status: string; assigneeId: string | null; priority: string; labels: string[] },
+): ConversationChange[] {
+  if (!before) return ['created'];
+  const changes: ConversationChange[] = [];
+  if (before.status !== after.status) changes.push('status');
+  if (before.assigneeId !== after.assigneeId) changes.push('assignee');
+  if (before.priority !== after.priority) changes.push('priority');
+  if (before.labels.join('\u0000') !== after.labels.join('\u0000')) changes.push('labels');
+  return changes;
+}

@@ -1,0 +1,82 @@
+import type { EscalationRaisedEvent } from '../realtime/topics.js';
+import { escalationCodes } from '../services/escalation-codes.js';
+import { builder } from './builder.js';
+import { ConversationNode } from './conversation.js';
+import { EscalationTypeEnum } from './enums.js';
+import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
+import { inOrganizationsWith } from './tenancy.js';
+
+/** A customer who needs the business: what was detected, with the words that show it. */
+export const EscalationNode = builder.prismaNode('Escalation', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'conversations:read') }),
+  authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'conversations:read' } }),
+  fields: (t) => ({
+    type: t.expose('type', { type: EscalationTypeEnum }),
+    event: t.string({
+      description: 'The code notifications carry, e.g. user_request_to_speak_to_human.',
+      resolve: (escalation) => escalationCodes[escalation.type],
+    }),
+    confidence: t.exposeFloat('confidence'),
+    evidence: t.exposeString('evidence', { description: "The customer's words that triggered it." }),
+    detectedBy: t.exposeString('detectedBy'),
+    notified: t.exposeBoolean('notified', {
+      description: 'False when a cool-down suppressed the notification.',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    acknowledgedAt: t.expose('acknowledgedAt', { type: 'DateTime', nullable: true }),
+    customerNumber: t.string({
+      nullable: true,
+      description: "The customer's phone number, or their id on the channel.",
+      select: {
+        conversation: {
+          select: {
+            contact: { select: { phone: true, identifiers: { select: { externalId: true }, take: 1 } } },
+          },
+        },
+      },
+      resolve: (escalation) =>
+        escalation.conversation.contact?.phone ??
+        escalation.conversation.contact?.identifiers[0]?.externalId ??
+        null,
+    }),
+    conversation: t.relation('conversation'),
+    message: t.relation('message', { nullable: true }),
+  }),
+});
+
+builder.prismaObjectField(ConversationNode, 'escalations', (t) =>
+  t.relatedConnection('escalations', {
+    description: 'Newest first.',
+    cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
+    totalCount: true,
+    query: (_args, ctx) => ({
+      where: inOrganizationsWith(ctx, 'conversations:read'),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    }),
+  }),
+);
+
+builder.subscriptionField('escalationRaised', (t) =>
+  t.prismaField({
+    type: EscalationNode,
+    description:
+      "A customer needs a human, a discount, a booking…: the seed's { customerNumber, event, createdAt } and " +
+      'the conversation to open. Give organizationId or appServiceId.',
+    args: { organizationId: t.arg.id({ required: false }), appServiceId: t.arg.id({ required: false }) },
+    subscribe: (_root, args, ctx) =>
+      subscribeTo(ctx, 'escalationRaised', scopeArgsOf(args), {
+        permissions: ['conversations:read'],
+        scopes: ['organization', 'appService'],
+      }),
+    resolve: (query, event, _args, ctx) => {
+      const { eventId, escalationId } = event as unknown as EscalationRaisedEvent;
+      return ctx.sharedLookup.get(sharedKey(eventId, query), () =>
+        ctx.db.prisma.escalation.findUniqueOrThrow({ ...query, where: { id: escalationId } }),
+      );
+    },
+  }),
+);

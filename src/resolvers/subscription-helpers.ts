@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { Permission } from '../auth/permissions.js';
+import type { Context } from '../context.js';
+import { authorizedStream } from '../realtime/authorized-stream.js';
+import { topic, type Scope, type TopicEvents, type TopicName } from '../realtime/topics.js';
+import { subscriptionScope, type ScopeArgs } from '../services/subscription-scope.js';
+import { decodeIdOf } from './global-id.js';
+
+/** Decodes the optional global ids a subscription takes to raw ids. */
+export function scopeArgsOf(args: {
+  organizationId?: string | null;
+  appServiceId?: string | null;
+  conversationId?: string | null;
+}): ScopeArgs {
+  return {
+    organizationId: args.organizationId ? decodeIdOf('Organization', args.organizationId) : null,
+    appServiceId: args.appServiceId ? decodeIdOf('AppService', args.appServiceId) : null,
+    conversationId: args.conversationId ? decodeIdOf('Conversation', args.conversationId) : null,
+  };
+}
+
+/**
+ * Checks the subscriber may listen to the scope asked for, then streams that topic's events, each
+ * re-checked against the subscriber's current permissions before delivery.
+ */
+export async function subscribeTo<N extends TopicName>(
+  ctx: Context,
+  name: N,
+  args: ScopeArgs,
+  options: {
+    permissions: Permission[];
+    scopes: Scope[];
+    /** Extra per-event rule (e.g. integrators never receive private notes). */
+    accept?: (event: TopicEvents[N]) => boolean;
+  },
+) {
+  const { scope, id } = await subscriptionScope(
+    ctx.db.prisma,
+    ctx.actor,
+    args,
+    options.permissions,
+    options.scopes,
+  );
+  const entitled = (actor: Context['actor'], event: TopicEvents[N]) =>
+    options.permissions.some((permission) => actor.can(event.organizationId, permission));
+  // Listening before the field returns: once the subscription is set up, no event is missed.
+  const source = await ctx.bus.listen<TopicEvents[N]>(topic(name, scope, id));
+  return authorizedStream<TopicEvents[N]>(
+    source,
+    ctx.actorGuard,
+    (_actor, event) => options.accept?.(event) ?? true,
+    entitled,
+  );
+}
+
+/** The key under which subscribers with the same selection share one event's lookup. */
+export function sharedKey(eventId: string, query: unknown): string {
+  return `${eventId}:${createHash('sha1').update(JSON.stringify(query)).digest('base64url')}`;
+}

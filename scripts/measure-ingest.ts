@@ -1,30 +1,15 @@
 // `npm run measure:ingest [-- --count 1000]`: p50/p99 of one ingestMessage end to end (HTTP, API key,
 // insert, commit) in a simple sequential loop against a real server on this machine. DATABASE_URL picks
 // Postgres (a throw-away database is created on that server); unset runs on an in-memory PGlite.
-import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import pg from 'pg';
-import { openDatabase } from '../src/db/database.js';
-import { withDatabaseName } from '../src/db/schema-engine.js';
+import { scratchDatabase } from './support/scratch-database.js';
 import { createPubSub } from '../src/realtime/pubsub.js';
 import { RealtimePublisher } from '../src/realtime/publisher.js';
 import { startServer } from '../src/server.js';
 
 const countArg = process.argv.indexOf('--count');
 const count = countArg > 0 ? Number(process.argv[countArg + 1]) : 1000;
-const serverUrl = process.env.DATABASE_URL;
-const scratch = `measure_ingest_${randomBytes(4).toString('hex')}`;
-
-let admin: pg.Client | undefined;
-if (serverUrl) {
-  admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${scratch}"`);
-}
-const db = await openDatabase(
-  serverUrl ? { url: withDatabaseName(serverUrl, scratch) } : { dataDir: 'memory://' },
-);
-await db.migrate();
+const db = await scratchDatabase('measure_ingest');
 const logger = pino({ level: 'silent' });
 const pubsub = createPubSub(process.env.REDIS_URL);
 const server = await startServer(
@@ -108,9 +93,5 @@ try {
 } finally {
   await server.stop();
   await pubsub.close();
-  await db.close();
-  if (admin) {
-    await admin.query(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
-    await admin.end();
-  }
+  await db.dispose();
 }

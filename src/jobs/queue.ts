@@ -1,0 +1,52 @@
+/**
+ * The JobQueue port: BullMQ on Redis when REDIS_URL is set, an in-process runner otherwise, with the same
+ * semantics (retries with exponential backoff, delays, deterministic job ids, repeatable schedules).
+ * Jobs carry ids, never copies of rows; a job id seen before is not enqueued again.
+ */
+export const queueNames = ['classification', 'notifications', 'sentiment', 'metrics'] as const;
+export type QueueName = (typeof queueNames)[number];
+
+export interface JobOptions {
+  /** Deterministic id: adding a job whose id exists (waiting, active, completed or failed) does nothing. */
+  jobId: string;
+  delayMs?: number;
+  /** Total tries, the first included (default 5). */
+  attempts?: number;
+  /** First retry delay; doubles on each retry (default 1000). */
+  backoffMs?: number;
+}
+
+export interface JobContext {
+  id: string;
+  name: string;
+  queue: QueueName;
+  /** Tries made before this one. */
+  attemptsMade: number;
+}
+
+export type JobHandler = (name: string, data: unknown, job: JobContext) => Promise<unknown>;
+
+export interface FailedJob {
+  id: string;
+  queue: QueueName;
+  name: string;
+  data: unknown;
+  attemptsMade: number;
+  failedReason: string;
+  failedAt: Date | null;
+}
+
+export interface JobQueue {
+  readonly kind: 'bullmq' | 'in-process';
+  add(queue: QueueName, name: string, data: unknown, options: JobOptions): Promise<void>;
+  /** A repeatable job on a cron pattern (UTC), keyed by name: scheduling it again replaces the schedule. */
+  schedule(queue: QueueName, name: string, cron: string, data: unknown): Promise<void>;
+  /** Starts consuming a queue in this process. */
+  work(queue: QueueName, handler: JobHandler, options?: { concurrency?: number }): void;
+  /** Jobs that used up their attempts, newest first. */
+  failed(queue: QueueName, limit?: number): Promise<FailedJob[]>;
+  /** Puts a failed job back in the queue; false when there is no such failed job. */
+  retry(queue: QueueName, jobId: string): Promise<boolean>;
+  /** Stops taking jobs, lets running ones finish (or returns them to the queue), closes connections. */
+  close(): Promise<void>;
+}

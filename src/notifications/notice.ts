@@ -1,0 +1,37 @@
+import type { EscalationType } from '../generated/prisma/enums.js';
+
+/** What every channel says about an escalation (seed 000: customer number, event, time, and a link). */
+export interface EscalationNotice {
+  escalationId: string;
+  organizationId: string;
+  organizationName: string;
+  appServiceId: string;
+  appServiceName: string;
+  conversationId: string;
+  /** The customer's phone number, or their id on the channel. */
+  customerNumber: string;
+  type: EscalationType;
+  /** The seed's code, e.g. user_request_to_speak_to_human. */
+  event: string;
+  evidence: string;
+  createdAt: Date;
+  /** The conversation on the dashboard ("next action: redirect to dashboard"). */
+  link: string;
+}
+
+/** The dashboard payload, exactly the seed's plus ids to open the conversation. */
+export function dashboardPayload(notice: EscalationNotice) {
+  return {
+    customer_number: notice.customerNumber,
+    event: notice.event,
+    created_at: notice.createdAt.toISOString(),
+    escalation_id: notice.escalationId,
+    conversation_id: notice.conversationId,
+    app_service_id: notice.appServiceId,
+  };
+}
+
+/** A channel that delivers a notice to one target; throws on failure (the caller records and retries). */
+export interface NoticeSender {
+  send(target: string, notice: EscalationNotice): Promise<void>;
+}

@@ -1,3 +1,4 @@
+import { customerInformationSubtypes, type CustomerInformationSubtype } from '../ai/classification.js';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
@@ -17,16 +18,8 @@ export const eventLimits = {
   price: 1e12,
 } as const;
 
-export const customerInformationSubtypes = [
-  'NAME',
-  'AGE',
-  'GRADUATION_INSTITUTION',
-  'DESIRED_INSTITUTION',
-  'COURSE_INTENDED',
-  'EXAM_YEAR',
-  'EXSTUDENT',
-] as const;
-export type CustomerInformationSubtype = (typeof customerInformationSubtypes)[number];
+// Seed 001's subtypes, shared with the classifier that detects them.
+export { customerInformationSubtypes, type CustomerInformationSubtype };
 
 const text = (max: number = eventLimits.text) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

@@ -47,6 +47,10 @@ const envSchema = z.object({
   API_KEY_ROTATION_GRACE_HOURS: z.coerce.number().min(0).max(720).default(24),
   SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().min(0).max(300).default(2),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(50),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  WHATSAPP_TEMPLATE_NAME: optionalString,
+  WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('en'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -62,7 +66,9 @@ export interface Config {
   redisUrl: string | undefined;
   openai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
   smtp: { url: string; from: string } | undefined;
-  whatsapp: { apiUrl: string; token: string; phoneNumberId: string } | undefined;
+  whatsapp:
+    | { apiUrl: string; token: string; phoneNumberId: string; template?: { name: string; language: string } }
+    | undefined;
   dashboardUrl: string;
   sentimentCron: string;
   seedDemo: 'auto' | 'true' | 'false';
@@ -70,6 +76,8 @@ export interface Config {
   apiKeyRotationGraceMs: number;
   subscriberRecheckMs: number;
   maxSubscriptionsPerConnection: number;
+  workerConcurrency: number;
+  allowPrivateWebhooks: boolean;
 }
 
 /** Reads and validates the environment once; the first problem becomes one line naming the variable. */
@@ -87,6 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: WHATSAPP_API_URL, WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID must be set together',
     );
   }
+  if (e.ROLE !== 'all' && !e.REDIS_URL) {
+    // Without Redis the queue and pub/sub live inside one process: api and worker cannot be split.
+    throw new ConfigError(`Invalid configuration: ROLE=${e.ROLE} needs REDIS_URL (without it, run ROLE=all)`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -101,7 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     whatsapp:
       e.WHATSAPP_API_URL && e.WHATSAPP_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
-        ? { apiUrl: e.WHATSAPP_API_URL, token: e.WHATSAPP_TOKEN, phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID }
+        ? {
+            apiUrl: e.WHATSAPP_API_URL,
+            token: e.WHATSAPP_TOKEN,
+            phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+            ...(e.WHATSAPP_TEMPLATE_NAME
+              ? { template: { name: e.WHATSAPP_TEMPLATE_NAME, language: e.WHATSAPP_TEMPLATE_LANGUAGE } }
+              : {}),
+          }
         : undefined,
     dashboardUrl: e.DASHBOARD_URL,
     sentimentCron: e.SENTIMENT_CRON,
@@ -110,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeyRotationGraceMs: e.API_KEY_ROTATION_GRACE_HOURS * 3_600_000,
     subscriberRecheckMs: e.SUBSCRIPTION_RECHECK_SECONDS * 1000,
     maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    allowPrivateWebhooks: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Actor } from './auth/actor.js';
 import type { ActorGuard } from './auth/actor-guard.js';
 import type { Database } from './db/database.js';
+import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './logger.js';
 import type { RealtimePublisher } from './realtime/publisher.js';
 import type { TopicBus } from './realtime/topic-bus.js';
@@ -18,4 +19,7 @@ export interface Context {
   bus: TopicBus;
   realtime: RealtimePublisher;
   sharedLookup: SharedLookup;
+  /** Background jobs (failedJobs, retryJob); resolvers read it through jobQueueOf. */
+  jobs: JobQueue;
+  onJobsQueued?: () => void;
 }

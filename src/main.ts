@@ -1,13 +1,11 @@
-import { ConfigError, describeBackends, loadConfig } from './config.js';
+import { startApplication } from './app.js';
+import { ConfigError, describeBackends, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createLogger } from './logger.js';
-import { createPubSub } from './realtime/pubsub.js';
-import { RealtimePublisher } from './realtime/publisher.js';
-import { startServer } from './server.js';
-import { seedDemoWorkspace, DEMO_LOGIN } from './services/demo-seed.js';
+import { DEMO_LOGIN, seedDemoWorkspace } from './services/demo-seed.js';
 
 async function main() {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -37,30 +35,17 @@ async function main() {
     }
   }
 
-  const settings = {
-    sessionTtlMs: config.sessionTtlMs,
-    apiKeyRotationGraceMs: config.apiKeyRotationGraceMs,
-    subscriberRecheckMs: config.subscriberRecheckMs,
-    maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
-  };
-  const pubsub = createPubSub(config.redisUrl);
-  const realtime = new RealtimePublisher(pubsub.bus, logger);
-  const server =
-    config.role === 'worker'
-      ? null
-      : await startServer(
-          { db, logger, settings, bus: pubsub.bus, realtime },
-          { port: config.port, host: config.host },
-        );
-  if (server) {
-    logger.info({ url: server.url }, 'GraphQL API and GraphiQL ready');
+  const app = await startApplication(config, logger, { db });
+  if (app.server) {
+    logger.info({ url: app.server.url }, 'GraphQL API and GraphiQL ready');
     if (seedWanted) {
       process.stdout.write(
-        `\n  GraphiQL: ${server.url}\n  Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n` +
+        `\n  GraphiQL: ${app.server.url}\n  Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n` +
           `  (run the LogIn mutation, then send "Authorization: Bearer <token>")\n\n`,
       );
     }
   }
+  if (config.role !== 'api') logger.info({ jobs: app.jobs.kind }, 'workers running');
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -72,9 +57,7 @@ async function main() {
       process.exit(1);
     }, 15_000);
     timer.unref();
-    await server?.stop();
-    await pubsub.close();
-    await db.close();
+    await app.stop();
     logger.info('stopped');
     process.exit(0);
   };

@@ -3,6 +3,7 @@ import { ActorGuard } from './auth/actor-guard.js';
 import { authenticate, type Credentials } from './auth/authenticate.js';
 import type { Context } from './context.js';
 import type { Database } from './db/database.js';
+import type { JobQueue } from './jobs/queue.js';
 import { createErrorMasker, toGraphQLError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { RealtimePublisher } from './realtime/publisher.js';
@@ -18,6 +19,9 @@ export interface AppDeps {
   settings: ServiceSettings;
   bus: TopicBus;
   realtime: RealtimePublisher;
+  jobs: JobQueue;
+  /** Called after a commit that wrote outbox jobs, so the relay enqueues them at once. */
+  onJobsQueued?: () => void;
 }
 
 /** What graphql-ws hands to the context factory for socket operations. */
@@ -92,6 +96,7 @@ export function createYogaApp(deps: AppDeps): Yoga {
           bus: deps.bus,
           realtime: deps.realtime,
           sharedLookup,
+          jobs: deps.jobs,
         };
       } catch (error) {
         throw error instanceof DomainError ? toGraphQLError(error) : error;

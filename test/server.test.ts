@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PubSub } from 'graphql-subscriptions';
 import { createErrorMasker } from '../src/errors.js';
+import { createInProcessQueue } from '../src/jobs/in-process-queue.js';
 import { RealtimePublisher } from '../src/realtime/publisher.js';
 import { TopicBus } from '../src/realtime/topic-bus.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -43,6 +44,7 @@ describe('the HTTP and WebSocket server', () => {
   let server: RunningServer;
   let token: string;
   const bus = new TopicBus(new PubSub());
+  const jobs = createInProcessQueue();
 
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
@@ -53,6 +55,7 @@ describe('the HTTP and WebSocket server', () => {
         settings: testSettings,
         bus,
         realtime: new RealtimePublisher(bus, pino({ level: 'silent' })),
+        jobs,
       },
       { port: 0, host: '127.0.0.1', connectionInitTimeoutMs: 300 },
     );
@@ -67,6 +70,7 @@ describe('the HTTP and WebSocket server', () => {
   });
   afterAll(async () => {
     await server?.stop();
+    await jobs.close();
     await db?.drop();
   });
 

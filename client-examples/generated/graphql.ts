@@ -91,8 +91,11 @@ export type AppServicesQuery = { node:
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
     | { __typename: 'Message' }
+    | { __typename: 'Notification' }
+    | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization', name: string, appServices: { edges: Array<{ node: { id: string, name: string, channel: Channel, externalId: string | null, botEnabled: boolean } }> } }
     | { __typename: 'User' }
+    | { __typename: 'WebhookEndpoint' }
    | null };
 
 export type InboxQueryVariables = Exact<{
@@ -113,8 +116,11 @@ export type InboxQuery = { node:
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
     | { __typename: 'Message' }
+    | { __typename: 'Notification' }
+    | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
     | { __typename: 'User' }
+    | { __typename: 'WebhookEndpoint' }
    | null };
 
 export type ConversationMessagesQueryVariables = Exact<{
@@ -134,8 +140,11 @@ export type ConversationMessagesQuery = { node:
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
     | { __typename: 'Message' }
+    | { __typename: 'Notification' }
+    | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
     | { __typename: 'User' }
+    | { __typename: 'WebhookEndpoint' }
    | null };
 
 

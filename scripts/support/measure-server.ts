@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
 import { createPubSub } from '../../src/realtime/pubsub.js';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
 import { startServer } from '../../src/server.js';
@@ -14,6 +15,8 @@ export async function startMeasureServer(label: string) {
   const logger = pino({ level: 'silent' });
   const pubsub = createPubSub(process.env.REDIS_URL);
   const realtime = new RealtimePublisher(pubsub.bus, logger);
+  // Measurements of the api alone: jobs are queued (outbox) but not run here.
+  const jobs = createInProcessQueue({ logger });
   const server = await startServer(
     {
       db,
@@ -26,6 +29,7 @@ export async function startMeasureServer(label: string) {
       },
       bus: pubsub.bus,
       realtime,
+      jobs,
     },
     { port: 0, host: '127.0.0.1' },
   );
@@ -76,6 +80,7 @@ export async function startMeasureServer(label: string) {
     tenant: { auth, organizationId, appServiceId: createAppService.id, apiKey: createApiKey.secret },
     async stop() {
       await server.stop();
+      await jobs.close();
       await pubsub.close();
       await db.dispose();
     },

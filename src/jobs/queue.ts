@@ -6,6 +6,10 @@
 export const queueNames = ['classification', 'notifications', 'sentiment', 'metrics'] as const;
 export type QueueName = (typeof queueNames)[number];
 
+/**
+ * By convention every job's data is a JSON object with the `organizationId` it belongs to (and ids, never
+ * copies of rows): the admins' failed-jobs view and retryJob filter on it.
+ */
 export interface JobOptions {
   /** Deterministic id: adding a job whose id exists (waiting, active, completed or failed) does nothing. */
   jobId: string;

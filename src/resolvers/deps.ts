@@ -6,4 +6,5 @@ export const depsOf = (ctx: Context): ServiceDeps => ({
   prisma: ctx.db.prisma,
   settings: ctx.settings,
   realtime: ctx.realtime,
+  ...(ctx.onJobsQueued ? { onJobsQueued: ctx.onJobsQueued } : {}),
 });

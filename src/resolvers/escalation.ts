@@ -1,8 +1,13 @@
 import type { EscalationRaisedEvent } from '../realtime/topics.js';
 import { escalationCodes } from '../services/escalation-codes.js';
+import * as escalations from '../services/escalations.js';
+import { escalationFilterWhere } from '../services/escalations.js';
 import { builder } from './builder.js';
 import { ConversationNode } from './conversation.js';
+import { depsOf } from './deps.js';
 import { EscalationTypeEnum } from './enums.js';
+import { decodeIdOf } from './global-id.js';
+import { OrganizationNode } from './organization.js';
 import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import { inOrganizationsWith } from './tenancy.js';
 
@@ -26,6 +31,7 @@ export const EscalationNode = builder.prismaNode('Escalation', {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     acknowledgedAt: t.expose('acknowledgedAt', { type: 'DateTime', nullable: true }),
+    acknowledgedBy: t.relation('acknowledgedBy', { nullable: true }),
     customerNumber: t.string({
       nullable: true,
       description: "The customer's phone number, or their id on the channel.",
@@ -78,5 +84,58 @@ builder.subscriptionField('escalationRaised', (t) =>
         ctx.db.prisma.escalation.findUniqueOrThrow({ ...query, where: { id: escalationId } }),
       );
     },
+  }),
+);
+
+const EscalationFilterInput = builder.inputType('EscalationFilter', {
+  fields: (t) => ({
+    types: t.field({ type: [EscalationTypeEnum], required: false }),
+    appServiceId: t.id({ required: false }),
+    acknowledged: t.boolean({ required: false }),
+    since: t.field({ type: 'DateTime', required: false }),
+  }),
+});
+
+builder.prismaObjectField(OrganizationNode, 'escalations', (t) =>
+  t.relatedConnection('escalations', {
+    description: 'Escalations of every app service, newest first.',
+    cursor: 'id',
+    defaultSize: 20,
+    maxSize: 100,
+    totalCount: true,
+    args: { filter: t.arg({ type: EscalationFilterInput, required: false }) },
+    query: (args, ctx) => ({
+      where: {
+        ...inOrganizationsWith(ctx, 'conversations:read'),
+        ...escalationFilterWhere(
+          args.filter
+            ? {
+                ...args.filter,
+                appServiceId: args.filter.appServiceId
+                  ? decodeIdOf('AppService', args.filter.appServiceId)
+                  : null,
+              }
+            : null,
+        ),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    }),
+  }),
+);
+
+const AcknowledgeEscalationInput = builder.inputType('AcknowledgeEscalationInput', {
+  fields: (t) => ({ escalationId: t.id() }),
+});
+
+builder.mutationField('acknowledgeEscalation', (t) =>
+  t.field({
+    type: EscalationNode,
+    description: 'An agent has seen it and is on it (AGENT and up).',
+    authScopes: { user: true },
+    args: { input: t.arg({ type: AcknowledgeEscalationInput }) },
+    resolve: (_root, { input }, ctx) =>
+      escalations.acknowledgeEscalation(depsOf(ctx), ctx.actor, {
+        escalationId: decodeIdOf('Escalation', input.escalationId),
+      }),
   }),
 );

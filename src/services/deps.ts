@@ -8,6 +8,8 @@ export interface ServiceSettings {
   subscriberRecheckMs: number;
   /** The most subscriptions one WebSocket connection may hold. */
   maxSubscriptionsPerConnection: number;
+  /** WEBHOOKS_ALLOW_PRIVATE (development): webhook URLs may point at loopback and private addresses. */
+  allowPrivateWebhooks?: boolean;
 }
 
 /** What a service function needs besides the actor and its input. */
@@ -16,6 +18,8 @@ export interface ServiceDeps {
   settings: ServiceSettings;
   /** Publishes real-time events; services call it after their transaction committed. */
   realtime: RealtimePublisher;
+  /** Called after a commit that queued jobs (transactional outbox), so they start without waiting for the relay's next pass. */
+  onJobsQueued?: () => void;
   now?: () => Date;
 }
 

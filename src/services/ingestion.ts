@@ -2,6 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { AppService, Conversation, Message } from '../generated/prisma/client.js';
 import type { Channel, MessageType, SenderType } from '../generated/prisma/enums.js';
+import { enqueueInTransaction } from '../jobs/outbox.js';
 import { conversationChanges } from '../realtime/publisher.js';
 import type { ConversationChange } from '../realtime/topics.js';
 import { unheldStatus } from './conversation-lifecycle.js';
@@ -97,6 +98,9 @@ export async function ingestMessages(
     if (!isUniqueViolation(error)) throw error;
     stored = await run();
   }
+  if (stored.some(({ result }) => !result.duplicate && result.message.senderType === 'CUSTOMER')) {
+    deps.onJobsQueued?.();
+  }
   await publishStored(deps, stored);
   return stored.map(({ result }) => result);
 }
@@ -184,6 +188,14 @@ async function ingestOne(
       ...(input.senderType === 'AGENT' && !conversation.firstReplyAt ? { firstReplyAt: sentAt } : {}),
     },
   });
+  if (input.senderType === 'CUSTOMER') {
+    // In the message's own transaction: a crash after the commit only delays classification.
+    await enqueueInTransaction(tx, {
+      queue: 'classification',
+      name: 'classify',
+      payload: { messageId: message.id, organizationId: appService.organizationId },
+    });
+  }
   const result = {
     message,
     conversation: updated,

@@ -3,6 +3,8 @@ import { pino } from 'pino';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
 import { TopicBus } from '../../src/realtime/topic-bus.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
+import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
+import type { JobQueue } from '../../src/jobs/queue.js';
 import { createYogaApp, type Yoga } from '../../src/yoga.js';
 import { createTestDatabase } from './db.js';
 
@@ -23,6 +25,8 @@ export interface Auth {
 export interface TestApp {
   db: Database;
   yoga: Yoga;
+  /** An in-process queue with no workers: tests start the ones they need. */
+  jobs: JobQueue;
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -45,16 +49,19 @@ export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const bus = new TopicBus(new PubSub());
+  const jobs = createInProcessQueue({ logger });
   const yoga = createYogaApp({
     db,
     logger,
     settings: testSettings,
     bus,
     realtime: new RealtimePublisher(bus, logger),
+    jobs,
   });
   return {
     db,
     yoga,
+    jobs,
     async gql(query, variables, auth) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (auth?.token) headers.authorization = `Bearer ${auth.token}`;
@@ -76,7 +83,10 @@ export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
         stop();
       }
     },
-    close: () => db.drop(),
+    close: async () => {
+      await jobs.close();
+      await db.drop();
+    },
   };
 }
 

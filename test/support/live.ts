@@ -1,6 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import { pino } from 'pino';
 import WebSocket from 'ws';
+import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
 import { createPubSub, type PubSubHandle } from '../../src/realtime/pubsub.js';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -30,8 +31,9 @@ export async function startLiveServer(
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const pubsub = createPubSub(options.redis === false ? undefined : REDIS_URL);
   const realtime = new RealtimePublisher(pubsub.bus, logger);
+  const jobs = createInProcessQueue({ logger });
   const server = await startServer(
-    { db, logger, settings: { ...testSettings, ...options.settings }, bus: pubsub.bus, realtime },
+    { db, logger, settings: { ...testSettings, ...options.settings }, bus: pubsub.bus, realtime, jobs },
     { port: 0, host: '127.0.0.1', connectionInitTimeoutMs: 1000 },
   );
   return {
@@ -51,6 +53,7 @@ export async function startLiveServer(
     },
     async stop() {
       await server.stop();
+      await jobs.close();
       await pubsub.close();
     },
   };

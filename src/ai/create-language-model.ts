@@ -1,0 +1,39 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { recordModelUsage } from '../services/model-usage.js';
+import type { ClassificationInput } from './classification.js';
+import type { ClassificationOutcome, LanguageModel } from './language-model.js';
+import { classifyLocally } from './local-classifier.js';
+import { OpenAIModel } from './openai-model.js';
+
+/** The local rules behind the LanguageModel port: no network, no tokens. */
+export class LocalModel implements LanguageModel {
+  readonly name = 'local';
+
+  classify(input: ClassificationInput): Promise<ClassificationOutcome> {
+    return Promise.resolve({ result: classifyLocally(input), model: this.name });
+  }
+}
+
+export interface LanguageModelConfig {
+  openai?: { apiKey: string; baseUrl?: string | undefined; model: string } | undefined;
+}
+
+/**
+ * The configured model, picked once at start-up: the OpenAI adapter (usage recorded per organization, the
+ * local rules as its fallback) when a key is set, else the local rules alone.
+ */
+export function createLanguageModel(
+  config: LanguageModelConfig,
+  deps: { prisma: PrismaClient; onUsageError?: (error: unknown) => void },
+): LanguageModel {
+  const local = new LocalModel();
+  if (!config.openai) return local;
+  return new OpenAIModel({
+    apiKey: config.openai.apiKey,
+    baseUrl: config.openai.baseUrl,
+    model: config.openai.model,
+    fallback: local,
+    recordUsage: recordModelUsage(deps.prisma),
+    ...(deps.onUsageError ? { onUsageError: deps.onUsageError } : {}),
+  });
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { createLanguageModel } from './ai/create-language-model.js';
+import type { LanguageModel } from './ai/language-model.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { createBullmqQueue } from './jobs/bullmq-queue.js';
+import { createInProcessQueue } from './jobs/in-process-queue.js';
+import { enqueueInTransaction, forgetOutboxJob, OutboxRelay } from './jobs/outbox.js';
+import type { JobHandler, JobQueue } from './jobs/queue.js';
+import { startWorkers } from './jobs/runner.js';
+import type { Logger } from './logger.js';
+import { createNotificationSenders } from './notifications/senders.js';
+import { createPubSub, type PubSubHandle } from './realtime/pubsub.js';
+import { RealtimePublisher } from './realtime/publisher.js';
+import { startServer, type RunningServer } from './server.js';
+import { processClassification } from './services/classification.js';
+import type { ServiceSettings } from './services/deps.js';
+import { deliverNotification } from './services/notifications.js';
+
+export interface Application {
+  db: Database;
+  pubsub: PubSubHandle;
+  jobs: JobQueue;
+  relay: OutboxRelay;
+  realtime: RealtimePublisher;
+  model: LanguageModel;
+  /** Null when ROLE=worker. */
+  server: RunningServer | null;
+  stop(): Promise<void>;
+}
+
+const classifyJob = z.object({ messageId: z.uuid(), organizationId: z.uuid() });
+const deliverJob = z.object({ deliveryId: z.uuid(), organizationId: z.uuid() });
+
+/**
+ * The composition root: picks each adapter once from the configuration (DESIGN section 2) and starts the
+ * roles asked for: the api (HTTP + WebSocket), the workers, or both.
+ */
+export async function startApplication(
+  config: Config,
+  logger: Logger,
+  options: { db?: Database } = {},
+): Promise<Application> {
+  const db =
+    options.db ??
+    (await openDatabase(
+      config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` },
+    ));
+  const prisma = db.prisma;
+  const settings: ServiceSettings = {
+    sessionTtlMs: config.sessionTtlMs,
+    apiKeyRotationGraceMs: config.apiKeyRotationGraceMs,
+    subscriberRecheckMs: config.subscriberRecheckMs,
+    maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+    allowPrivateWebhooks: config.allowPrivateWebhooks,
+  };
+  const pubsub = createPubSub(config.redisUrl);
+  const realtime = new RealtimePublisher(pubsub.bus, logger);
+  const jobs = config.redisUrl
+    ? createBullmqQueue(config.redisUrl, { logger })
+    : // In memory: a job's outbox row is kept until the job settles, so a restart re-runs what was lost.
+      createInProcessQueue({ logger, onSettled: (job) => forgetOutboxJob(prisma, job.id) });
+  const relay = new OutboxRelay(prisma, jobs, { logger, reclaimOnStart: jobs.kind === 'in-process' });
+  const kick = () => void relay.kick();
+  const model = createLanguageModel(
+    { openai: config.openai },
+    { prisma, onUsageError: (error) => logger.warn({ err: error }, 'model usage not recorded') },
+  );
+  const notifications = createNotificationSenders({
+    smtp: config.smtp,
+    whatsapp: config.whatsapp,
+    allowPrivateWebhooks: config.allowPrivateWebhooks,
+  });
+
+  if (config.role !== 'api') {
+    const classification: JobHandler = async (_name, data) =>
+      processClassification(
+        { prisma, model, realtime, notificationChannels: notifications.channels, afterCommit: kick, logger },
+        { messageId: classifyJob.parse(data).messageId },
+      );
+    const delivery: JobHandler = async (_name, data) => {
+      const job = deliverJob.parse(data);
+      return deliverNotification(
+        {
+          prisma,
+          senders: notifications.senders,
+          dashboardUrl: config.dashboardUrl,
+          allowPrivateWebhooks: config.allowPrivateWebhooks,
+          // The retry is queued in the transaction that records the failure, so it cannot be lost.
+          scheduleRetry: async (tx, retry) => {
+            await enqueueInTransaction(tx, {
+              queue: 'notifications',
+              name: 'deliver',
+              payload: { deliveryId: retry.deliveryId, organizationId: job.organizationId },
+              availableAt: retry.runAt,
+            });
+          },
+        },
+        { deliveryId: job.deliveryId },
+      );
+    };
+    startWorkers(
+      jobs,
+      { classification, notifications: delivery },
+      { concurrency: config.workerConcurrency },
+    );
+  }
+  relay.start();
+
+  const server =
+    config.role === 'worker'
+      ? null
+      : await startServer(
+          { db, logger, settings, bus: pubsub.bus, realtime, jobs, onJobsQueued: kick },
+          { port: config.port, host: config.host },
+        );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    db,
+    pubsub,
+    jobs,
+    relay,
+    realtime,
+    model,
+    server,
+    stop() {
+      stopping ??= (async () => {
+        await server?.stop();
+        await relay.stop();
+        await jobs.close();
+        notifications.close();
+        await pubsub.close();
+        await db.close();
+      })();
+      return stopping;
+    },
+  };
+}

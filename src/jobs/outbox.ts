@@ -1,0 +1,210 @@
+// The transactional outbox: a job is written as an OutboxJob row in the same transaction as the data it
+// is about, and a relay hands committed rows to the queue with the row id as job id. A crash after the
+// commit only delays the job; a crash between queue.add and marking the row only adds it again under the
+// same id, which the queue ignores.
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../logger.js';
+import { type JobQueue, type QueueName, queueNames } from './queue.js';
+
+export interface OutboxJobInput {
+  queue: QueueName;
+  name: string;
+  /** By convention carries `organizationId` (the failed-jobs view filters on it) and ids, not rows. */
+  payload: Prisma.InputJsonValue;
+  /** Not relayed before this time (default: at once). */
+  availableAt?: Date;
+}
+
+/** Writes a pending job in the caller's transaction; it reaches the queue only if that commits. */
+export async function enqueueInTransaction(
+  tx: Prisma.TransactionClient,
+  job: OutboxJobInput,
+): Promise<string> {
+  const row = await tx.outboxJob.create({
+    data: { queue: job.queue, name: job.name, payload: job.payload, availableAt: job.availableAt },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+const DEFAULT_BATCH_SIZE = 100;
+
+const isQueueName = (value: string): value is QueueName => (queueNames as readonly string[]).includes(value);
+
+/**
+ * Hands pending rows that are due (oldest first) to the queue and marks them ENQUEUED; returns how many.
+ * The rows stay locked (FOR UPDATE SKIP LOCKED) until they are marked, so relays running at once never
+ * take the same rows. Rows of queues this version does not know are left for one that does.
+ */
+export async function relayOutbox(
+  prisma: PrismaClient,
+  queue: JobQueue,
+  options: { batchSize?: number } = {},
+): Promise<number> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  return prisma.$transaction(
+    async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id::text AS id FROM outbox_jobs
+        WHERE status = 'PENDING'
+          AND available_at <= ${new Date().toISOString()}::timestamptz
+          AND queue IN (${Prisma.join([...queueNames])})
+        ORDER BY available_at, created_at
+        LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED`;
+      if (locked.length === 0) return 0;
+      const ids = locked.map((row) => row.id);
+      const rows = await tx.outboxJob.findMany({
+        where: { id: { in: ids } },
+        orderBy: [{ availableAt: 'asc' }, { createdAt: 'asc' }],
+      });
+      for (const row of rows) {
+        if (!isQueueName(row.queue)) continue;
+        await queue.add(row.queue, row.name, row.payload, { jobId: row.id });
+      }
+      await tx.outboxJob.updateMany({
+        where: { id: { in: ids } },
+        data: { status: 'ENQUEUED', enqueuedAt: new Date() },
+      });
+      return rows.length;
+    },
+    // Adding to Redis happens inside; the default 5 s would be tight for a large batch on a slow link.
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}
+
+/** Deletes ENQUEUED rows relayed before `before`, at most `limit` of them; returns how many. */
+export async function pruneOutbox(prisma: PrismaClient, before: Date, limit = 1000): Promise<number> {
+  return prisma.$executeRaw`
+    DELETE FROM outbox_jobs WHERE id IN (
+      SELECT id FROM outbox_jobs
+      WHERE status = 'ENQUEUED' AND enqueued_at < ${before.toISOString()}::timestamptz
+      LIMIT ${limit})`;
+}
+
+/**
+ * For the in-process queue, whose jobs live in memory only: every row it was handed and has not finished
+ * goes back to PENDING, to be relayed again. Call it only where no other process relays to that queue
+ * (the embedded database allows one process). Returns how many.
+ */
+export async function reclaimOutbox(prisma: PrismaClient): Promise<number> {
+  const { count } = await prisma.outboxJob.updateMany({
+    where: { status: 'ENQUEUED' },
+    data: { status: 'PENDING', enqueuedAt: null },
+  });
+  return count;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * For the in-process queue's onSettled: a finished job's row is deleted, so that reclaimOutbox only
+ * brings back jobs that did not finish. Ids that are not outbox ids are ignored.
+ */
+export async function forgetOutboxJob(prisma: PrismaClient, jobId: string): Promise<void> {
+  if (!UUID.test(jobId)) return;
+  // By id alone: a job can finish before its relay committed the ENQUEUED mark; the delete then waits for
+  // that row lock, where a condition on the status would have skipped the row still PENDING.
+  await prisma.outboxJob.deleteMany({ where: { id: jobId } });
+}
+
+export interface OutboxRelayOptions {
+  /** How often the relay looks for pending rows without being kicked (default 500 ms). */
+  intervalMs?: number;
+  batchSize?: number;
+  /** Batches per pass at most, so that one pass never runs unbounded (default 20). */
+  maxBatchesPerPass?: number;
+  /** ENQUEUED rows older than this are deleted (default a day); at most once a minute, 1000 at a time. */
+  retentionMs?: number;
+  /** Puts rows a previous process handed to an in-memory queue back to PENDING before the first pass. */
+  reclaimOnStart?: boolean;
+  logger?: Logger;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * Runs relayOutbox every `intervalMs`, and at once on kick() (call it after a commit that wrote outbox
+ * rows, so the job starts without waiting for the interval). Passes never overlap: a kick during a pass
+ * runs one more pass after it.
+ */
+export class OutboxRelay {
+  private readonly intervalMs: number;
+  private readonly batchSize: number;
+  private readonly maxBatches: number;
+  private readonly retentionMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private current: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private needsReclaim: boolean;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly queue: JobQueue,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 500;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    this.maxBatches = options.maxBatchesPerPass ?? 20;
+    this.retentionMs = options.retentionMs ?? DAY_MS;
+    this.needsReclaim = options.reclaimOnStart ?? false;
+  }
+
+  start(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setInterval(() => void this.kick(), this.intervalMs);
+    this.timer.unref();
+    void this.kick();
+  }
+
+  /** Runs a pass now (or right after the running one); resolves when that pass is over. Never throws. */
+  kick(): Promise<void> {
+    if (this.stopped) return this.current ?? Promise.resolve();
+    this.again = true;
+    this.current ??= this.loop();
+    return this.current;
+  }
+
+  /** Stops the timer and waits for a running pass. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.current;
+  }
+
+  private async loop(): Promise<void> {
+    // Yields first, so that `current` is set before the loop can end and clear it.
+    await Promise.resolve();
+    while (this.again && !this.stopped) {
+      this.again = false;
+      try {
+        await this.pass();
+      } catch (error) {
+        this.options.logger?.error({ err: error }, 'outbox relay pass failed');
+      }
+    }
+    // In the same synchronous step as the last check: a kick from now on starts a new loop.
+    this.current = undefined;
+  }
+
+  private async pass(): Promise<void> {
+    if (this.needsReclaim) {
+      const reclaimed = await reclaimOutbox(this.prisma);
+      this.needsReclaim = false;
+      if (reclaimed)
+        this.options.logger?.info({ reclaimed }, 'outbox jobs of the previous run relayed again');
+    }
+    for (let batch = 0; batch < this.maxBatches && !this.stopped; batch += 1) {
+      const relayed = await relayOutbox(this.prisma, this.queue, { batchSize: this.batchSize });
+      if (relayed < this.batchSize) break;
+    }
+    if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = Date.now();
+      await pruneOutbox(this.prisma, new Date(Date.now() - this.retentionMs));
+    }
+  }
+}

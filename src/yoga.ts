@@ -97,6 +97,7 @@ export function createYogaApp(deps: AppDeps): Yoga {
           realtime: deps.realtime,
           sharedLookup,
           jobs: deps.jobs,
+          ...(deps.onJobsQueued ? { onJobsQueued: deps.onJobsQueued } : {}),
         };
       } catch (error) {
         throw error instanceof DomainError ? toGraphQLError(error) : error;

@@ -178,10 +178,14 @@ describe.each(backends)('classifying customer messages on %s', (kind) => {
   });
 
   it('queues classification with the message, in the same transaction (transactional outbox)', async () => {
+    const signals = app.jobsQueuedSignals;
     const { messageId } = await ingest('hello there');
+    // The relay is told at once, rather than finding the job on its next pass.
+    expect(app.jobsQueuedSignals).toBe(signals + 1);
     const jobs = await app.db.prisma.outboxJob.findMany({ where: { queue: 'classification' } });
     expect(jobs.some((job) => (job.payload as { messageId: string }).messageId === messageId)).toBe(true);
     const bot = await ingest('bot reply', { senderType: 'BOT' });
+    expect(app.jobsQueuedSignals).toBe(signals + 1);
     const after = await app.db.prisma.outboxJob.findMany({ where: { queue: 'classification' } });
     expect(after.some((job) => (job.payload as { messageId: string }).messageId === bot.messageId)).toBe(
       false,

@@ -27,6 +27,8 @@ export interface TestApp {
   yoga: Yoga;
   /** An in-process queue with no workers: tests start the ones they need. */
   jobs: JobQueue;
+  /** How many commits told the relay that outbox jobs wait (onJobsQueued). */
+  readonly jobsQueuedSignals: number;
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -50,6 +52,7 @@ export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const bus = new TopicBus(new PubSub());
   const jobs = createInProcessQueue({ logger });
+  let jobsQueuedSignals = 0;
   const yoga = createYogaApp({
     db,
     logger,
@@ -57,11 +60,15 @@ export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
     bus,
     realtime: new RealtimePublisher(bus, logger),
     jobs,
+    onJobsQueued: () => void jobsQueuedSignals++,
   });
   return {
     db,
     yoga,
     jobs,
+    get jobsQueuedSignals() {
+      return jobsQueuedSignals;
+    },
     async gql(query, variables, auth) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (auth?.token) headers.authorization = `Bearer ${auth.token}`;

@@ -16,6 +16,8 @@ import { startServer, type RunningServer } from './server.js';
 import { processClassification } from './services/classification.js';
 import type { ServiceSettings } from './services/deps.js';
 import { deliverNotification } from './services/notifications.js';
+import { catchUpSentiment } from './services/sentiment.js';
+import { rollupMetrics } from './services/metrics-rollup.js';
 
 export interface Application {
   db: Database;
@@ -101,9 +103,25 @@ export async function startApplication(
     };
     startWorkers(
       jobs,
-      { classification, notifications: delivery },
+      {
+        classification,
+        notifications: delivery,
+        metrics: async () => rollupMetrics(prisma, { now: new Date() }),
+        // Each run catches up every closed hour of the look-back still missing: a lost run loses nothing.
+        sentiment: async () =>
+          (await catchUpSentiment({ prisma, model, realtime, logger })).map((w) => ({
+            windowEnd: w.windowEnd,
+            analysed: w.analysed,
+            modelCalls: w.modelCalls,
+            skipped: w.skipped,
+            failed: w.failed.length,
+          })),
+      },
       { concurrency: config.workerConcurrency },
     );
+    // Hourly metrics rollup (monitoring growth): at :05, after the hour's data has landed.
+    await jobs.schedule('metrics', 'hourly-rollup', '5 * * * *', {});
+    await jobs.schedule('sentiment', 'hourly', config.sentimentCron, {});
   }
   relay.start();
 
@@ -111,7 +129,7 @@ export async function startApplication(
     config.role === 'worker'
       ? null
       : await startServer(
-          { db, logger, settings, bus: pubsub.bus, realtime, jobs, onJobsQueued: kick },
+          { db, logger, settings, bus: pubsub.bus, realtime, jobs, onJobsQueued: kick, model },
           { port: config.port, host: config.host },
         );
 

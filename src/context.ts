@@ -1,5 +1,6 @@
 import type { Actor } from './auth/actor.js';
 import type { ActorGuard } from './auth/actor-guard.js';
+import type { LanguageModel } from './ai/language-model.js';
 import type { Database } from './db/database.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './logger.js';
@@ -22,4 +23,6 @@ export interface Context {
   /** Background jobs (failedJobs, retryJob); resolvers read it through jobQueueOf. */
   jobs: JobQueue;
   onJobsQueued?: () => void;
+  /** The configured language model (runSentimentAnalysis). */
+  model: LanguageModel;
 }

@@ -1,4 +1,6 @@
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { LocalModel } from './ai/create-language-model.js';
+import type { LanguageModel } from './ai/language-model.js';
 import { ActorGuard } from './auth/actor-guard.js';
 import { authenticate, type Credentials } from './auth/authenticate.js';
 import type { Context } from './context.js';
@@ -22,6 +24,8 @@ export interface AppDeps {
   jobs: JobQueue;
   /** Called after a commit that wrote outbox jobs, so the relay enqueues them at once. */
   onJobsQueued?: () => void;
+  /** The configured language model; the local rules when not given (tests, tools). */
+  model?: LanguageModel;
 }
 
 /** What graphql-ws hands to the context factory for socket operations. */
@@ -68,6 +72,7 @@ export function createYogaApp(deps: AppDeps): Yoga {
   const maskError = createErrorMasker(deps.logger);
   // One per app: subscribers of the same event share its lookup.
   const sharedLookup = new SharedLookup();
+  const model = deps.model ?? new LocalModel();
   return createYoga<SocketContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -97,6 +102,7 @@ export function createYogaApp(deps: AppDeps): Yoga {
           realtime: deps.realtime,
           sharedLookup,
           jobs: deps.jobs,
+          model,
           ...(deps.onJobsQueued ? { onJobsQueued: deps.onJobsQueued } : {}),
         };
       } catch (error) {

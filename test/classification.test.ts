@@ -1,7 +1,9 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassificationInput } from '../src/ai/classification.js';
-import type { ClassificationOutcome, LanguageModel } from '../src/ai/language-model.js';
+import { LocalModel } from '../src/ai/create-language-model.js';
+import type { ClassificationOutcome, LanguageModel, SentimentOutcome } from '../src/ai/language-model.js';
+import type { SentimentBatch } from '../src/ai/sentiment.js';
 import { classifyLocally } from '../src/ai/local-classifier.js';
 import { RealtimePublisher } from '../src/realtime/publisher.js';
 import { TopicBus } from '../src/realtime/topic-bus.js';
@@ -18,6 +20,9 @@ class CountingModel implements LanguageModel {
   async classify(input: ClassificationInput): Promise<ClassificationOutcome> {
     this.calls++;
     return { result: classifyLocally(input), model: 'local' };
+  }
+  analyzeSentiment(batch: SentimentBatch): Promise<SentimentOutcome> {
+    return new LocalModel().analyzeSentiment(batch);
   }
 }
 

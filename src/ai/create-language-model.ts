@@ -1,9 +1,10 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { recordModelUsage } from '../services/model-usage.js';
 import type { ClassificationInput } from './classification.js';
-import type { ClassificationOutcome, LanguageModel } from './language-model.js';
+import type { ClassificationOutcome, LanguageModel, SentimentOutcome } from './language-model.js';
 import { classifyLocally } from './local-classifier.js';
 import { OpenAIModel } from './openai-model.js';
+import { analyzeSentimentLocally, type SentimentBatch } from './sentiment.js';
 
 /** The local rules behind the LanguageModel port: no network, no tokens. */
 export class LocalModel implements LanguageModel {
@@ -11,6 +12,11 @@ export class LocalModel implements LanguageModel {
 
   classify(input: ClassificationInput): Promise<ClassificationOutcome> {
     return Promise.resolve({ result: classifyLocally(input), model: this.name });
+  }
+
+  analyzeSentiment(batch: SentimentBatch): Promise<SentimentOutcome> {
+    const results = new Map(batch.conversations.map((c) => [c.id, analyzeSentimentLocally(c)] as const));
+    return Promise.resolve({ results, model: this.name });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ClassificationInput, ClassificationResult } from './classification.js';
+import type { ConversationSentiment, SentimentBatch } from './sentiment.js';
 
 export interface ModelUsage {
   promptTokens: number;
@@ -14,8 +15,19 @@ export interface ClassificationOutcome {
   fallback?: string;
 }
 
+export interface SentimentOutcome {
+  /** By conversation id; an id asked for but absent had no usable answer (the caller retries it alone). */
+  results: Map<string, ConversationSentiment>;
+  model: string;
+  usage?: ModelUsage;
+  /** Set when the configured model failed and the local rules answered instead, with the reason. */
+  fallback?: string;
+}
+
 /** The LanguageModel port: the local rules by default, any OpenAI-compatible server when configured. */
 export interface LanguageModel {
   readonly name: string;
   classify(input: ClassificationInput, context: { organizationId: string }): Promise<ClassificationOutcome>;
+  /** The emotion, score and topics of several conversations' windows, in one request where possible. */
+  analyzeSentiment(batch: SentimentBatch, context: { organizationId: string }): Promise<SentimentOutcome>;
 }

@@ -11,8 +11,15 @@ import {
   type DetectedEvent,
   type EmotionResult,
 } from './classification.js';
-import type { ClassificationOutcome, LanguageModel, ModelUsage } from './language-model.js';
+import type { ClassificationOutcome, LanguageModel, ModelUsage, SentimentOutcome } from './language-model.js';
 import { classificationMessages } from './prompts.js';
+import {
+  parseSentimentAnswer,
+  renderSentimentBatch,
+  SENTIMENT_SYSTEM_PROMPT,
+  sentimentAnswerSchema,
+  type SentimentBatch,
+} from './sentiment.js';
 
 /**
  * The LanguageModel adapter for OpenAI and any OpenAI-compatible server (Ollama, vLLM, LM Studio): structured
@@ -32,6 +39,7 @@ export interface UsageRecord {
 export type RecordUsage = (usage: UsageRecord) => Promise<void>;
 
 export const CLASSIFICATION_PURPOSE = 'classification';
+export const SENTIMENT_PURPOSE = 'sentiment';
 
 export interface OpenAIModelOptions {
   apiKey: string;
@@ -125,6 +133,7 @@ export function strictJsonSchema(schema: Record<string, unknown>): Record<string
 }
 
 export const classificationJsonSchema = strictJsonSchema(z.toJSONSchema(classificationResultSchema));
+export const sentimentJsonSchema = strictJsonSchema(z.toJSONSchema(sentimentAnswerSchema));
 
 const retryAfterMs = (headers: Headers): number | undefined => {
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
@@ -348,6 +357,60 @@ export class OpenAIModel implements LanguageModel {
     return this.fallBack(input, context, 'invalid output');
   }
 
+  /**
+   * One request for the whole batch. Each result is matched to its conversation by id and validated on its
+   * own; ids without a usable result are left out, for the caller to retry alone. An answer with nothing usable
+   * in it (an HTTP failure after the client's retries, not JSON) counts against the breaker and the local
+   * rules answer the batch.
+   */
+  async analyzeSentiment(
+    batch: SentimentBatch,
+    context: { organizationId: string },
+  ): Promise<SentimentOutcome> {
+    if (batch.conversations.length === 0) return { results: new Map(), model: this.name };
+    if (!this.breaker.allow()) return this.fallBackSentiment(batch, context, 'circuit open');
+    const usage: ModelUsage = { promptTokens: 0, completionTokens: 0 };
+    let completion: ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create({
+        model: this.options.model,
+        messages: [
+          { role: 'system', content: SENTIMENT_SYSTEM_PROMPT },
+          { role: 'user', content: renderSentimentBatch(batch) },
+        ],
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'sentiment', strict: true, schema: sentimentJsonSchema },
+        },
+        ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
+      });
+    } catch (error) {
+      this.breaker.failure();
+      return this.fallBackSentiment(batch, context, failureReason(error));
+    }
+    await this.record(completion, context.organizationId, usage, SENTIMENT_PURPOSE);
+    const content = completion.choices?.[0]?.message.content;
+    let json: unknown;
+    try {
+      json = JSON.parse(stripFence(content ?? ''));
+    } catch {
+      this.breaker.failure();
+      return this.fallBackSentiment(batch, context, 'invalid output');
+    }
+    this.breaker.success();
+    const results = parseSentimentAnswer(json, new Set(batch.conversations.map((c) => c.id)));
+    return { results, model: this.name, usage };
+  }
+
+  private async fallBackSentiment(
+    batch: SentimentBatch,
+    context: { organizationId: string },
+    reason: string,
+  ): Promise<SentimentOutcome> {
+    const outcome = await this.options.fallback.analyzeSentiment(batch, context);
+    return { ...outcome, fallback: reason };
+  }
+
   private request(input: ClassificationInput, problem: string | undefined): Promise<ChatCompletion> {
     return this.client.chat.completions.create({
       model: this.options.model,
@@ -361,7 +424,12 @@ export class OpenAIModel implements LanguageModel {
   }
 
   /** Tokens were spent whether or not the answer was usable: every answered request is recorded. */
-  private async record(completion: ChatCompletion, organizationId: string, total: ModelUsage): Promise<void> {
+  private async record(
+    completion: ChatCompletion,
+    organizationId: string,
+    total: ModelUsage,
+    purpose: string = CLASSIFICATION_PURPOSE,
+  ): Promise<void> {
     if (!completion.usage) return;
     const promptTokens = completion.usage.prompt_tokens;
     const completionTokens = completion.usage.completion_tokens;
@@ -372,7 +440,7 @@ export class OpenAIModel implements LanguageModel {
       await this.options.recordUsage({
         organizationId,
         model: this.options.model,
-        purpose: CLASSIFICATION_PURPOSE,
+        purpose,
         promptTokens,
         completionTokens,
       });

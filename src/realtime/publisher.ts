@@ -70,6 +70,22 @@ export class RealtimePublisher {
       escalationId: escalation.id,
     });
   }
+
+  async sentimentUpdated(update: {
+    organizationId: string;
+    appServiceId: string;
+    analysisIds: string[];
+    windowStart: Date;
+    windowEnd: Date;
+  }): Promise<void> {
+    await this.publish('sentimentUpdated', {
+      organizationId: update.organizationId,
+      appServiceId: update.appServiceId,
+      analysisIds: update.analysisIds,
+      windowStart: update.windowStart.toISOString(),
+      windowEnd: update.windowEnd.toISOString(),
+    });
+  }
 }
 
 /** The changes between two versions of a conversation, as subscribers name them. */

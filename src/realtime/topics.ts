@@ -30,11 +30,22 @@ export interface OutboundMessageEvent extends BaseEvent {
   messageId: string;
 }
 
+/** New hourly sentiment analyses of an app service (published per app service, not per conversation). */
+export interface SentimentUpdatedEvent {
+  eventId: string;
+  organizationId: string;
+  appServiceId: string;
+  analysisIds: string[];
+  windowStart: string;
+  windowEnd: string;
+}
+
 export interface TopicEvents {
   messageAdded: MessageAddedEvent;
   conversationUpdated: ConversationUpdatedEvent;
   escalationRaised: EscalationRaisedEvent;
   outboundMessage: OutboundMessageEvent;
+  sentimentUpdated: SentimentUpdatedEvent;
 }
 
 export type TopicName = keyof TopicEvents;
@@ -45,7 +56,11 @@ export function topic(name: TopicName, scope: Scope, id: string): string {
 }
 
 /** The topics one event is published on. */
-export function topicsOf(name: TopicName, event: BaseEvent): string[] {
+export function topicsOf(
+  name: TopicName,
+  event: Pick<BaseEvent, 'organizationId' | 'appServiceId'> & { conversationId?: string },
+): string[] {
+  if (event.conversationId === undefined) return [topic(name, 'appService', event.appServiceId)];
   const scopes: [Scope, string][] =
     name === 'outboundMessage'
       ? [['appService', event.appServiceId]]

@@ -1,0 +1,185 @@
+import { emotions } from '../ai/classification.js';
+import { AnalysisType } from '../generated/prisma/enums.js';
+import type { SentimentUpdatedEvent } from '../realtime/topics.js';
+import {
+  runSentimentAnalysisFor,
+  sentimentReport,
+  sentimentTimeline,
+  toStoredSentiment,
+  type SentimentReport,
+  type SentimentWindowResult,
+  type StoredSentiment,
+} from '../services/sentiment.js';
+import { AppServiceNode } from './app-service.js';
+import { builder } from './builder.js';
+import { ConversationNode } from './conversation.js';
+import { depsOf } from './deps.js';
+import { decodeIdOf, encodeGlobalId } from './global-id.js';
+import { scopeArgsOf, subscribeTo } from './subscription-helpers.js';
+import { inOrganizationsWith } from './tenancy.js';
+
+export const EmotionEnum = builder.enumType('Emotion', { values: emotions });
+export const AnalysisTypeEnum = builder.enumType(AnalysisType, { name: 'AnalysisType' });
+
+const SentimentResultObject = builder.objectRef<StoredSentiment>('SentimentResult').implement({
+  description: "The customer's mood in one UTC hour of a conversation.",
+  fields: (t) => ({
+    conversationId: t.id({ resolve: (s) => encodeGlobalId('Conversation', s.conversationId) }),
+    emotion: t.field({ type: EmotionEnum, resolve: (s) => s.emotion }),
+    score: t.exposeInt('score', { description: '−100 (hostile) … 0 (neutral) … 100 (delighted).' }),
+    windowStart: t.expose('windowStart', { type: 'DateTime' }),
+    windowEnd: t.expose('windowEnd', { type: 'DateTime' }),
+    contextStartIndex: t.exposeInt('contextStartIndex', { nullable: true }),
+    contextEndIndex: t.exposeInt('contextEndIndex', { nullable: true }),
+  }),
+});
+
+export const AnalysisNode = builder.prismaNode('Analysis', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'analytics:read') }),
+  authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'analytics:read' } }),
+  fields: (t) => ({
+    type: t.expose('type', { type: AnalysisTypeEnum }),
+    result: t.expose('result', { type: 'JSON' }),
+    windowStart: t.expose('windowStart', { type: 'DateTime' }),
+    windowEnd: t.expose('windowEnd', { type: 'DateTime' }),
+    contextStartIndex: t.exposeInt('contextStartIndex', { nullable: true }),
+    contextEndIndex: t.exposeInt('contextEndIndex', { nullable: true }),
+    origin: t.exposeString('origin', { description: 'Which model produced it.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    conversation: t.relation('conversation'),
+  }),
+});
+
+builder.prismaObjectFields(ConversationNode, (t) => ({
+  sentiment: t.field({
+    type: [SentimentResultObject],
+    description:
+      'The emotion timeline: the hour windows inside [from, to), oldest first; empty without analytics access.',
+    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+    select: { organizationId: true },
+    resolve: (conversation, args, ctx) =>
+      ctx.actor.can(conversation.organizationId, 'analytics:read')
+        ? sentimentTimeline(ctx.db.prisma, conversation.id, args)
+        : [],
+  }),
+  analyses: t.relation('analyses', {
+    description: 'Analyses of the given types (all when omitted), oldest window first.',
+    args: { types: t.arg({ type: [AnalysisTypeEnum], required: false }) },
+    query: (args, ctx) => ({
+      where: {
+        ...inOrganizationsWith(ctx, 'analytics:read'),
+        ...(args.types ? { type: { in: args.types } } : {}),
+      },
+      orderBy: [{ windowStart: 'asc' }, { type: 'asc' }],
+      take: 500,
+    }),
+  }),
+}));
+
+const EmotionShareObject = builder.objectRef<SentimentReport['emotions'][number]>('EmotionShare').implement({
+  fields: (t) => ({
+    emotion: t.field({ type: EmotionEnum, resolve: (e) => e.emotion }),
+    count: t.exposeInt('count'),
+    share: t.exposeFloat('share', { description: 'count / total, 0 when there is none.' }),
+  }),
+});
+
+const SentimentReportObject = builder.objectRef<SentimentReport>('SentimentReport').implement({
+  fields: (t) => ({
+    total: t.exposeInt('total', { description: 'Conversation hour windows analysed in the range.' }),
+    averageScore: t.exposeFloat('averageScore', { nullable: true }),
+    emotions: t.field({ type: [EmotionShareObject], resolve: (r) => r.emotions }),
+    turnedNegative: t.prismaField({
+      type: [ConversationNode],
+      description:
+        'Conversations with an ANGRY or DISAPPOINTED window in the range whose previous window was not (or had none); at most 100.',
+      resolve: (query, report, _args, ctx) =>
+        ctx.db.prisma.conversation.findMany({
+          ...query,
+          where: { id: { in: report.turnedNegativeIds }, ...inOrganizationsWith(ctx, 'analytics:read') },
+        }),
+    }),
+  }),
+});
+
+builder.prismaObjectFields(AppServiceNode, (t) => ({
+  sentimentReport: t.field({
+    type: SentimentReportObject,
+    nullable: true,
+    description:
+      'Sentiment of the hour windows inside [from, to) (at most 366 days); null without analytics access.',
+    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+    select: { organizationId: true },
+    resolve: (appService, args, ctx) =>
+      ctx.actor.can(appService.organizationId, 'analytics:read')
+        ? sentimentReport(ctx.db.prisma, appService.id, args)
+        : null,
+  }),
+}));
+
+const RunSentimentAnalysisInput = builder.inputType('RunSentimentAnalysisInput', {
+  fields: (t) => ({
+    appServiceId: t.id(),
+    windowEnd: t.field({
+      type: 'DateTime',
+      description: 'The end of the UTC hour to analyse, on the hour and not in the future.',
+    }),
+  }),
+});
+
+const RunSentimentAnalysisPayload = builder
+  .objectRef<SentimentWindowResult>('RunSentimentAnalysisPayload')
+  .implement({
+    fields: (t) => ({
+      windowStart: t.expose('windowStart', { type: 'DateTime' }),
+      windowEnd: t.expose('windowEnd', { type: 'DateTime' }),
+      analysed: t.exposeInt('analysed'),
+      modelCalls: t.exposeInt('modelCalls'),
+      skipped: t.exposeInt('skipped', {
+        description: 'Conversations that already had this window analysed.',
+      }),
+      failedConversationIds: t.idList({
+        resolve: (r) => r.failed,
+        description: 'Conversations the model gave no usable answer for; the next run retries them.',
+      }),
+      results: t.field({ type: [SentimentResultObject], resolve: (r) => r.stored }),
+    }),
+  });
+
+builder.mutationField('runSentimentAnalysis', (t) =>
+  t.field({
+    type: RunSentimentAnalysisPayload,
+    description: 'Analyses one closed hour of an app service now (ADMIN); what was already analysed is kept.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: RunSentimentAnalysisInput }) },
+    resolve: (_root, { input }, ctx) =>
+      runSentimentAnalysisFor({ ...depsOf(ctx), model: ctx.model }, ctx.actor, {
+        appServiceId: decodeIdOf('AppService', input.appServiceId),
+        windowEnd: input.windowEnd,
+      }),
+  }),
+);
+
+builder.subscriptionField('sentimentUpdated', (t) =>
+  t.field({
+    type: [SentimentResultObject],
+    description: "An app service's newly stored hourly sentiment results (analytics access).",
+    args: { appServiceId: t.arg.id() },
+    subscribe: (_root, args, ctx) =>
+      subscribeTo(ctx, 'sentimentUpdated', scopeArgsOf(args), {
+        permissions: ['analytics:read'],
+        scopes: ['appService'],
+      }),
+    resolve: async (event, _args, ctx) => {
+      const { analysisIds, organizationId } = event as unknown as SentimentUpdatedEvent;
+      if (!ctx.actor.can(organizationId, 'analytics:read')) return [];
+      const rows = await ctx.db.prisma.analysis.findMany({
+        where: { id: { in: analysisIds }, organizationId },
+        orderBy: { windowStart: 'asc' },
+      });
+      return rows.map(toStoredSentiment);
+    },
+  }),
+);

@@ -86,18 +86,17 @@ export async function renderCannedResponse(
     where: { id: input.id, organizationId: input.conversation.organizationId },
   });
   if (!canned) throw badInput('No such canned response in this organization.');
-  const [contact, organization] = await Promise.all([
-    input.conversation.contactId
-      ? tx.contact.findUnique({
-          where: { id: input.conversation.contactId },
-          select: { name: true, phone: true },
-        })
-      : null,
-    tx.organization.findUniqueOrThrow({
-      where: { id: input.conversation.organizationId },
-      select: { name: true },
-    }),
-  ]);
+  // One after the other: a transaction is one connection, and pg refuses concurrent queries on it.
+  const contact = input.conversation.contactId
+    ? await tx.contact.findUnique({
+        where: { id: input.conversation.contactId },
+        select: { name: true, phone: true },
+      })
+    : null;
+  const organization = await tx.organization.findUniqueOrThrow({
+    where: { id: input.conversation.organizationId },
+    select: { name: true },
+  });
   const values: Record<Variable, string> = {
     contact_name: contact?.name ?? '',
     contact_phone: contact?.phone ?? '',

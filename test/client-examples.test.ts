@@ -6,6 +6,7 @@ import { startWebhookReceiver } from '../client-examples/integrator/webhook-rece
 import { startApplication, type Application } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { DEMO_LOGIN, seedDemoWorkspace } from '../src/services/demo-seed.js';
+import { catchUpSentiment } from '../src/services/sentiment.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { rawId } from './support/fixtures.js';
 import { eventually } from './support/live.js';
@@ -110,6 +111,21 @@ describe('the client examples against a live server with the demo workspace', ()
     expect(Number.isNaN(Date.parse(payload.created_at!))).toBe(false);
     expect(await agent.exited).toBe(0);
   }, 90_000);
+
+  it('analyst: introspects the schema and reports the emotion mix and monitoring per app service', async () => {
+    // What the hourly job would have done for the demo conversations of the last hours.
+    await catchUpSentiment({ prisma: db.prisma, model: app.model, realtime: app.realtime }, {});
+    const report = run('client-examples/analyst/report.ts', ['--days', '2'], { GRAPHQL_URL: url });
+    expect(await report.exited).toBe(0);
+    const out = report.output();
+    expect(out).toMatch(/schema: \d+ types/);
+    expect(out).toContain(
+      'subscriptions: conversationUpdated, escalationRaised, messageAdded, outboundMessage, sentimentUpdated',
+    );
+    expect(out).toContain('WhatsApp sales line (WHATSAPP), last 2 days');
+    expect(out).toMatch(/emotions: (DISAPPOINTED|ANGRY|NEUTRAL|HAPPY|SATISFIED) \d+%/);
+    expect(out).toMatch(/monitoring: [1-9]\d* chat sessions, [1-9]\d* messages/);
+  }, 60_000);
 
   it('webhook receiver: verifies the signature of the escalation it receives', async () => {
     const login = (await (

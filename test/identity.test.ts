@@ -261,6 +261,8 @@ describe.each(backends)('organizations and members on %s', (kind) => {
       { timezone: 'Mars/Olympus' },
       { notificationEmails: ['nope'] },
       { notificationWebhookUrls: ['ftp://x'] },
+      { notificationWebhookUrls: ['http://127.0.0.1:8080/hook'] },
+      { notificationWebhookUrls: ['http://169.254.169.254/latest'] },
       { name: '' },
     ]) {
       const response = await app.gql(UPDATE, { input: { id, ...bad } }, { token: owner.token });

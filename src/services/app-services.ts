@@ -3,6 +3,7 @@ import type { Channel, EscalationType } from '../generated/prisma/enums.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ServiceDeps } from './deps.js';
 import { forbidden } from './errors.js';
+import { checkedWebhookUrl } from './webhook-endpoints.js';
 
 export interface AppServiceSettingsInput {
   name?: string | null;
@@ -26,6 +27,7 @@ export interface CreateAppServiceInput extends AppServiceSettingsInput {
 export async function createAppService(deps: ServiceDeps, actor: Actor, input: CreateAppServiceInput) {
   actor.assertCan(input.organizationId, 'appServices:manage');
   const { organizationId, channel, name, ...settings } = input;
+  await checkWebhookUrls(deps, settings.notificationWebhookUrls);
   return deps.prisma.appService.create({
     data: {
       ...(settingsData(settings) as Prisma.AppServiceUncheckedCreateInput),
@@ -43,6 +45,7 @@ export async function updateAppService(
 ) {
   const { id, ...settings } = input;
   const appService = await findAppServiceFor(deps, actor, id, 'appServices:manage');
+  await checkWebhookUrls(deps, settings.notificationWebhookUrls);
   return deps.prisma.appService.update({ where: { id: appService.id }, data: settingsData(settings) });
 }
 
@@ -68,4 +71,9 @@ function settingsData(settings: AppServiceSettingsInput): Prisma.AppServiceUnche
     if (value !== undefined && value !== null) (data as Record<string, unknown>)[key] = value;
   }
   return data;
+}
+
+/** Webhook URLs are refused when they point at private or loopback addresses, as endpoints are (SSRF). */
+async function checkWebhookUrls(deps: ServiceDeps, urls: string[] | null | undefined): Promise<void> {
+  for (const url of urls ?? []) await checkedWebhookUrl(deps, url);
 }

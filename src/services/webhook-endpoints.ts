@@ -32,7 +32,7 @@ export async function createWebhookEndpoint(
 ) {
   actor.assertCan(input.organizationId, 'appServices:manage');
   actor.requireUser();
-  const url = await checkedUrl(deps, input.url);
+  const url = await checkedWebhookUrl(deps, input.url);
   const events = checkedEvents(input.events);
   const count = await deps.prisma.webhookEndpoint.count({ where: { organizationId: input.organizationId } });
   if (count >= MAX_WEBHOOK_ENDPOINTS) {
@@ -60,7 +60,7 @@ export async function updateWebhookEndpoint(
 ) {
   const endpoint = await findManagedEndpoint(deps, actor, input.id);
   const data: Prisma.WebhookEndpointUpdateInput = {};
-  if (input.url !== undefined && input.url !== null) data.url = await checkedUrl(deps, input.url);
+  if (input.url !== undefined && input.url !== null) data.url = await checkedWebhookUrl(deps, input.url);
   if (input.events !== undefined && input.events !== null) data.events = checkedEvents(input.events);
   if (input.enabled === true) Object.assign(data, { enabled: true, failureCount: 0, disabledAt: null });
   if (input.enabled === false) data.enabled = false;
@@ -96,7 +96,7 @@ async function findManagedEndpoint(deps: ServiceDeps, actor: Actor, id: string) 
 }
 
 /** http(s) only and, unless WEBHOOKS_ALLOW_PRIVATE, a host that resolves to public addresses only. */
-async function checkedUrl(deps: ServiceDeps, url: string): Promise<string> {
+export async function checkedWebhookUrl(deps: ServiceDeps, url: string): Promise<string> {
   const parsed = webhookUrlSchema.safeParse(url.trim());
   const refuse = (message: string): never => {
     throw badInput(`Invalid input: url ${message}`, { issues: [{ path: 'url', message }] });

@@ -14,6 +14,7 @@ import { createPubSub, type PubSubHandle } from './realtime/pubsub.js';
 import { RealtimePublisher } from './realtime/publisher.js';
 import { startServer, type RunningServer } from './server.js';
 import { processClassification } from './services/classification.js';
+import { drainAllQueues } from './services/conversation-actions.js';
 import type { ServiceSettings } from './services/deps.js';
 import { deliverNotification } from './services/notifications.js';
 import { catchUpSentiment } from './services/sentiment.js';
@@ -107,6 +108,8 @@ export async function startApplication(
         classification,
         notifications: delivery,
         metrics: async () => rollupMetrics(prisma, { now: new Date() }),
+        // Agents whose shift starts become eligible by the clock: queued conversations go to them.
+        routing: async () => ({ assigned: await drainAllQueues({ prisma, settings, realtime }) }),
         // Each run catches up every closed hour of the look-back still missing: a lost run loses nothing.
         sentiment: async () =>
           (await catchUpSentiment({ prisma, model, realtime, logger })).map((w) => ({
@@ -122,6 +125,7 @@ export async function startApplication(
     // Hourly metrics rollup (monitoring growth): at :05, after the hour's data has landed.
     await jobs.schedule('metrics', 'hourly-rollup', '5 * * * *', {});
     await jobs.schedule('sentiment', 'hourly', config.sentimentCron, {});
+    await jobs.schedule('routing', 'drain-queues', '* * * * *', {});
   }
   relay.start();
 

@@ -1,4 +1,9 @@
+import { PubSub } from 'graphql-subscriptions';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RealtimePublisher } from '../src/realtime/publisher.js';
+import { TopicBus } from '../src/realtime/topic-bus.js';
+import { drainAllQueues } from '../src/services/conversation-actions.js';
 import type { Channel, ConversationStatus } from '../src/generated/prisma/enums.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import {
@@ -15,7 +20,7 @@ import {
   type RoutingNeed,
   type WorkingHours,
 } from '../src/services/routing.js';
-import { createTestApp, type TestApp } from './support/app.js';
+import { testSettings, createTestApp, type TestApp } from './support/app.js';
 import { backends } from './support/db.js';
 import { createAppService, createOrganization, rawId, signUp } from './support/fixtures.js';
 
@@ -419,6 +424,27 @@ describe.each(backends)('routing in the database on %s', (kind) => {
         where: { organizationId: t.organizationId, queuedAt: { not: null } },
       }),
     ).toBe(0);
+  });
+
+  it('drains the queue of every organization for agents whose shift starts by the clock (the routing schedule)', async () => {
+    const t = await tenant('shift');
+    const lateShift = await t.agent('Late shift', {
+      workingHours: { mon: [['11:00', '12:00']] },
+      timezone: 'UTC',
+    });
+    const waiting = await t.conversation();
+    expect(await t.route(waiting.id)).toEqual({ assigned: false, queuePosition: 1 });
+    const deps = {
+      prisma: app.db.prisma,
+      settings: testSettings,
+      realtime: new RealtimePublisher(new TopicBus(new PubSub()), pino({ level: 'silent' })),
+    };
+    // Still before the shift: nothing to do.
+    expect(await drainAllQueues({ ...deps, now: () => minutesAfter(30) })).toBe(0);
+    // The shift has started: the waiting conversation goes to the agent.
+    expect(await drainAllQueues({ ...deps, now: () => minutesAfter(90) })).toBeGreaterThanOrEqual(1);
+    const row = await app.db.prisma.conversation.findUniqueOrThrow({ where: { id: waiting.id } });
+    expect(row).toMatchObject({ assigneeId: lateShift.id, status: 'ASSIGNED', queuedAt: null });
   });
 
   it('drainQueue leaves a conversation nobody can take in place and assigns those behind it', async () => {

@@ -3,7 +3,7 @@
  * semantics (retries with exponential backoff, delays, deterministic job ids, repeatable schedules).
  * Jobs carry ids, never copies of rows; a job id seen before is not enqueued again.
  */
-export const queueNames = ['classification', 'notifications', 'sentiment', 'metrics'] as const;
+export const queueNames = ['classification', 'notifications', 'sentiment', 'metrics', 'routing'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 /**

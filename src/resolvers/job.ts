@@ -17,6 +17,10 @@ export const JobQueueNameEnum = builder.enumType('JobQueueName', {
     NOTIFICATIONS: { value: 'notifications', description: 'Alerts by dashboard, email, WhatsApp, webhook.' },
     SENTIMENT: { value: 'sentiment', description: 'The hourly sentiment analysis.' },
     METRICS: { value: 'metrics', description: 'Monitoring rollups.' },
+    ROUTING: {
+      value: 'routing',
+      description: 'Assigning queued conversations to agents whose shift starts.',
+    },
   } as const,
 });
 

@@ -415,3 +415,24 @@ export async function publishAssignments(
     await deps.realtime.conversationUpdated(conversation, ['assignee', 'status']);
   }
 }
+
+/**
+ * Assigns waiting conversations in every organization that has some, for agents who became eligible by
+ * the clock (a shift starting) rather than by an action. Run every minute by the routing schedule.
+ */
+export async function drainAllQueues(deps: ServiceDeps): Promise<number> {
+  const organizations = await deps.prisma.conversation.findMany({
+    where: { queuedAt: { not: null }, status: { notIn: ['RESOLVED', 'CLOSED'] } },
+    distinct: ['organizationId'],
+    select: { organizationId: true },
+  });
+  let assigned = 0;
+  for (const { organizationId } of organizations) {
+    const drained = await deps.prisma.$transaction((tx) =>
+      drainQueue(tx, { organizationId, now: nowOf(deps) }),
+    );
+    await publishAssignments(deps, drained);
+    assigned += drained.length;
+  }
+  return assigned;
+}

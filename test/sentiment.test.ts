@@ -227,6 +227,24 @@ describe.each(backends)('hourly sentiment on %s', (kind) => {
     });
     expect(report.turnedNegative.map((c) => rawId(c.id))).toEqual([c1]);
 
+    // Another organization's member asks the same: the conversation and the app service are not there.
+    const outsider = await signUp(app, 'sent-outsider');
+    await createOrganization(app, outsider.token, 'Outsider Org');
+    const foreign = await app.gql<{ node: unknown; appService: unknown }>(
+      `query($c: ID!, $a: ID!, $from: DateTime!, $to: DateTime!) {
+        node(id: $c) { ... on Conversation { sentiment(from: $from, to: $to) { emotion } } }
+        appService: node(id: $a) { ... on AppService { sentimentReport(from: $from, to: $to) { total } } }
+      }`,
+      {
+        c: globalId('Conversation', c1),
+        a: service,
+        from: '2024-04-01T00:00:00Z',
+        to: '2024-04-02T00:00:00Z',
+      },
+      { token: outsider.token },
+    );
+    expect(foreign.data).toEqual({ node: null, appService: null });
+
     const bad = await app.gql(
       `query($a: ID!) { node(id: $a) { ... on AppService { sentimentReport(from: "2024-02-01T00:00:00Z", to: "2024-01-01T00:00:00Z") { total } } } }`,
       { a: service },

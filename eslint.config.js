@@ -2,7 +2,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.data', 'src/generated', 'client-examples/**/generated', 'coverage'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      '.data',
+      'src/generated',
+      'client-examples/**/generated',
+      'console/src/generated',
+      'console/dist',
+      'coverage',
+      'test-artifacts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

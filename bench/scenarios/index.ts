@@ -1,0 +1,19 @@
+import type { Scenario } from '../support/types.js';
+import { dashboardScenario } from './dashboard.js';
+import { fanoutScenario } from './fanout.js';
+import { ingestScenario } from './ingest.js';
+import { jobsScenario } from './jobs.js';
+import { sentimentScenario } from './sentiment.js';
+import { startupScenario } from './startup.js';
+import { subscriptionsScenario } from './subscriptions.js';
+
+/** In the order of the benchmark issue. */
+export const scenarios: Scenario[] = [
+  ingestScenario,
+  dashboardScenario,
+  subscriptionsScenario,
+  fanoutScenario,
+  jobsScenario,
+  sentimentScenario,
+  startupScenario,
+];

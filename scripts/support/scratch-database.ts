@@ -5,10 +5,12 @@ import { withDatabaseName } from '../../src/db/schema-engine.js';
 
 /**
  * A migrated database for a measurement: a throw-away database on the Postgres server of DATABASE_URL,
- * or an in-memory PGlite when it is unset. `dispose()` closes and drops it.
+ * or an in-memory PGlite when it is unset. `url` is the new database's, for another process to use. `dispose()` closes and drops it.
  */
-export async function scratchDatabase(label: string): Promise<Database & { dispose(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
+export async function scratchDatabase(
+  label: string,
+  serverUrl = process.env.DATABASE_URL,
+): Promise<Database & { url?: string; dispose(): Promise<void> }> {
   if (!serverUrl) {
     const db = await openDatabase({ dataDir: 'memory://' });
     await db.migrate();
@@ -18,10 +20,12 @@ export async function scratchDatabase(label: string): Promise<Database & { dispo
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
-  const db = await openDatabase({ url: withDatabaseName(serverUrl, name) });
+  const url = withDatabaseName(serverUrl, name);
+  const db = await openDatabase({ url });
   await db.migrate();
   return {
     ...db,
+    url,
     async dispose() {
       await db.close();
       // pg's pool resolves end() before its sockets are gone: retry instead of killing them with FORCE.

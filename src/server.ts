@@ -5,6 +5,7 @@ import type { ServerOptions as WsServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate } from './auth/authenticate.js';
+import { withConsole } from './console-assets.js';
 import { credentialsFromConnectionParams, createYogaApp, type AppDeps, type Yoga } from './yoga.js';
 
 /** graphql-ws waits this long for `connection_init` before closing with 4408. */
@@ -32,7 +33,8 @@ export interface ServerOptions {
 
 export async function startServer(deps: AppDeps, options: ServerOptions): Promise<RunningServer> {
   const yoga = createYogaApp(deps);
-  const http = createServer(yoga);
+  // The agent console at /console (and / redirects there); everything else is the GraphQL app.
+  const http = createServer(withConsole(yoga));
   const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
 
   const wsCleanup = useServer(

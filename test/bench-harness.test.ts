@@ -46,7 +46,16 @@ describe('benchmark harness', () => {
     });
     expect(latency.met).toBe(true);
     // A zero baseline gives no ratio, and no goal can be met on it.
-    expect(compare({ ...latency, baseline: 0 }).met).toBe(false);
+    const zero = compare({
+      scenario: 's',
+      metric: 'p99',
+      unit: 'ms',
+      ours: 1,
+      baseline: 0,
+      baselineLabel: 'ws',
+      goal: { op: '<=', value: 2 },
+    });
+    expect(zero.met).toBe(false);
     expect(
       report({ scenario: 's', metric: 'calls', unit: '', ours: 51, goal: { op: '<=', value: 50 } }).met,
     ).toBe(false);

@@ -62,6 +62,10 @@ describe('the client examples against a live server with the demo workspace', ()
     expect(walk.output()).toContain('1. connected as Demo Owner');
     expect(walk.output()).toContain('2. businesses: Sky Travel (demo)');
     expect(walk.output()).toMatch(/5\. .+ \((BOT|OPEN|ASSIGNED|RESOLVED)\):/);
+    expect(walk.output()).toMatch(/6\. last 30 days: [1-9]\d* chat sessions, [1-9]\d* messages/);
+    expect(walk.output()).toContain('7. emotion timeline: ');
+    // Without --take-over the walk only reads.
+    expect(walk.output()).not.toContain('8. took over');
   }, 60_000);
 
   it('agent and integrator: an escalation reaches the agent, who takes over; the connector delivers the reply', async () => {
@@ -183,5 +187,21 @@ describe('the client examples against a live server with the demo workspace', ()
     } finally {
       receiver?.close();
     }
+  }, 60_000);
+
+  it('dashboard: the walk ends by taking a conversation from the bot, which the database then shows', async () => {
+    const held = await db.prisma.conversation.count({ where: { status: 'BOT' } });
+    const walk = run('client-examples/dashboard/walk.ts', ['--take-over'], { GRAPHQL_URL: url });
+    expect(await walk.exited).toBe(0);
+    expect(walk.output()).toContain(
+      '8. took over: ASSIGNED, assignee Demo Owner, sent "Hello, this is a person from the team."',
+    );
+    expect(await db.prisma.conversation.count({ where: { status: 'BOT' } })).toBe(held - 1);
+    const greeting = await db.prisma.message.findFirstOrThrow({
+      where: { content: 'Hello, this is a person from the team.' },
+      include: { conversation: { include: { assignee: true } } },
+    });
+    expect(greeting.senderType).toBe('AGENT');
+    expect(greeting.conversation.assignee?.name).toBe('Demo Owner');
   }, 60_000);
 });

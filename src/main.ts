@@ -40,7 +40,8 @@ async function main() {
     logger.info({ url: app.server.url }, 'GraphQL API and GraphiQL ready');
     if (seedWanted) {
       process.stdout.write(
-        `\n  GraphiQL: ${app.server.url}\n  Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n` +
+        `\n  Agent console: ${app.server.url.replace(/\/graphql$/, '/console/')}` +
+          `\n  GraphiQL: ${app.server.url}\n  Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n` +
           `  (run the LogIn mutation, then send "Authorization: Bearer <token>")\n\n`,
       );
     }

@@ -56,6 +56,20 @@ describe('the client examples against a live server with the demo workspace', ()
     await db?.drop();
   });
 
+  it('the demo workspace: each escalated conversation has its escalation, with the customer words as evidence', async () => {
+    const escalated = await db.prisma.conversation.findMany({
+      where: { escalatedAt: { not: null } },
+      include: { escalations: { include: { message: true } } },
+    });
+    expect(escalated.length).toBeGreaterThan(0);
+    for (const conversation of escalated) {
+      expect(conversation.escalations).toHaveLength(1);
+      const [escalation] = conversation.escalations;
+      expect(escalation!.message?.senderType).toBe('CUSTOMER');
+      expect(escalation!.evidence).toBe(escalation!.message?.content);
+    }
+  });
+
   it('dashboard: walks from the user to the messages with typed documents', async () => {
     const walk = run('client-examples/dashboard/walk.ts', [], { GRAPHQL_URL: url });
     expect(await walk.exited).toBe(0);

@@ -220,6 +220,25 @@ export async function seedDemoWorkspace(prisma: PrismaClient): Promise<{ apiKey:
             origin: 'demo',
           })),
         });
+        if (demo.escalated) {
+          // The escalation the classifier would have raised on the customer's last words.
+          const evidence = await tx.message.findFirstOrThrow({
+            where: { conversationId: conversation.id, senderType: 'CUSTOMER' },
+            orderBy: { index: 'desc' },
+          });
+          await tx.escalation.create({
+            data: {
+              organizationId: org.id,
+              conversationId: conversation.id,
+              messageId: evidence.id,
+              type: 'SPEAK_TO_HUMAN',
+              confidence: 0.95,
+              evidence: evidence.content,
+              detectedBy: 'demo',
+              createdAt: last,
+            },
+          });
+        }
       }
     }
   });

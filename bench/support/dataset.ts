@@ -67,7 +67,7 @@ export async function seedDataset(
       CASE WHEN n % 3 <> 0 THEN t END
     FROM contacts c,
       LATERAL (SELECT (c.meta_data->>'n')::int AS n) AS k,
-      LATERAL (SELECT ${endAt}::timestamptz - ((${shape.conversations} - n) * ${step} * interval '1 second') AS t) AS s
+      LATERAL (SELECT ${endAt}::timestamptz - ((${shape.conversations} - n) * ${step}::float8 * interval '1 second') AS t) AS s
     WHERE c.organization_id = ${organizationId}::uuid AND c.meta_data->>'batch' = ${batch}`;
   await prisma.$executeRaw`
     INSERT INTO messages (id, organization_id, app_service_id, conversation_id, index, sender_type,

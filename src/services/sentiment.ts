@@ -90,14 +90,28 @@ interface Pending extends SentimentConversation {
   endIndex: number;
 }
 
+/** Conversations loaded, asked about and stored at a time: memory and statement sizes stay bounded however busy the hour. */
+export const CHUNK_CONVERSATIONS = 2000;
+/** Model requests in flight at once during a run (the model's latency, not our CPU, sets a run's length). */
+export const DEFAULT_MODEL_CONCURRENCY = 4;
+
 /**
  * Analyses the hour [windowEnd − 1h, windowEnd): a message at exactly windowStart is in, one at windowEnd
  * is in the next window. Conversations are sent in batches sized by a token budget, never mixing
- * organizations in one prompt (tenancy, and usage is billed per organization).
+ * organizations in one prompt (tenancy, and usage is billed per organization), a few requests at a time.
+ * The active conversations go through in chunks of CHUNK_CONVERSATIONS: each chunk's windows are loaded,
+ * analysed and stored (with one event per app service) before the next, so a run over 100,000
+ * conversations holds one chunk's messages at a time, and a run that fails half-way keeps what it stored.
  */
 export async function runSentimentWindow(
   deps: SentimentDeps,
-  input: { windowEnd: Date; appServiceId?: string; organizationId?: string; tokenBudget?: number },
+  input: {
+    windowEnd: Date;
+    appServiceId?: string;
+    organizationId?: string;
+    tokenBudget?: number;
+    modelConcurrency?: number;
+  },
 ): Promise<SentimentWindowResult> {
   const now = deps.now?.() ?? new Date();
   assertWindowEnd(input.windowEnd, now);
@@ -108,11 +122,55 @@ export async function runSentimentWindow(
     ...(input.organizationId ? { organizationId: input.organizationId } : {}),
   };
 
-  // One GROUP BY for the active conversations, one lookup for those already done: not a query per conversation.
+  // One GROUP BY for the active conversations, then per chunk one lookup for those already done: not a
+  // query per conversation. Sorted by organization, so that a chunk holds few of them.
   const active = await deps.prisma.message.groupBy({
     by: ['conversationId', 'organizationId', 'appServiceId'],
     where: { ...scope, senderType: 'CUSTOMER', sentAt: { gte: windowStart, lt: windowEnd } },
   });
+  active.sort(
+    (a, b) =>
+      compareText(a.organizationId, b.organizationId) || compareText(a.conversationId, b.conversationId),
+  );
+  const result: SentimentWindowResult = {
+    windowStart,
+    windowEnd,
+    analysed: 0,
+    modelCalls: 0,
+    skipped: 0,
+    failed: [],
+    stored: [],
+  };
+  const window = { windowStart, windowEnd };
+  const options = {
+    tokenBudget: input.tokenBudget ?? DEFAULT_TOKEN_BUDGET,
+    modelConcurrency: input.modelConcurrency ?? DEFAULT_MODEL_CONCURRENCY,
+  };
+  for (let from = 0; from < active.length; from += CHUNK_CONVERSATIONS) {
+    await analyseChunk(deps, active.slice(from, from + CHUNK_CONVERSATIONS), window, options, result);
+  }
+  if (result.failed.length > 0)
+    deps.logger?.warn(
+      { failed: result.failed, windowEnd },
+      'sentiment: no usable answer for some conversations',
+    );
+  return result;
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type ActiveConversation = { conversationId: string; organizationId: string; appServiceId: string };
+type Answer = { sentiment: ConversationSentiment; model: string; fallback: string | null };
+
+/** One chunk of a window's active conversations: skip those done, ask the model, store, tell subscribers. */
+async function analyseChunk(
+  deps: SentimentDeps,
+  chunk: ActiveConversation[],
+  window: { windowStart: Date; windowEnd: Date },
+  options: { tokenBudget: number; modelConcurrency: number },
+  result: SentimentWindowResult,
+): Promise<void> {
+  const { windowStart, windowEnd } = window;
   const done = new Set(
     (
       await deps.prisma.analysis.findMany({
@@ -120,97 +178,54 @@ export async function runSentimentWindow(
           type: 'SENTIMENT_ANALYSIS',
           windowStart,
           windowEnd,
-          conversationId: { in: active.map((a) => a.conversationId) },
+          conversationId: { in: chunk.map((a) => a.conversationId) },
         },
         select: { conversationId: true },
       })
     ).map((a) => a.conversationId),
   );
-  const todo = active.filter((a) => !done.has(a.conversationId));
-  const result: SentimentWindowResult = {
-    windowStart,
-    windowEnd,
-    analysed: 0,
-    modelCalls: 0,
-    skipped: active.length - todo.length,
-    failed: [],
-    stored: [],
-  };
-  if (todo.length === 0) return result;
+  const todo = chunk.filter((a) => !done.has(a.conversationId));
+  result.skipped += chunk.length - todo.length;
+  if (todo.length === 0) return;
 
   const pending = await loadWindows(deps.prisma, todo, windowStart, windowEnd);
-  const answers = new Map<
-    string,
-    { sentiment: ConversationSentiment; model: string; fallback: string | null }
-  >();
+  const answers = new Map<string, Answer>();
   const byOrganization = new Map<string, Pending[]>();
-  for (const p of pending)
-    byOrganization.set(p.organizationId, [...(byOrganization.get(p.organizationId) ?? []), p]);
-
-  for (const [organizationId, conversations] of byOrganization) {
-    const ask = async (batch: Pending[]) => {
-      result.modelCalls += 1;
-      const outcome = await deps.model.analyzeSentiment(
-        { conversations: batch.map(({ id, messages }) => ({ id, messages })) },
-        { organizationId },
-      );
-      for (const [id, sentiment] of outcome.results)
-        answers.set(id, { sentiment, model: outcome.model, fallback: outcome.fallback ?? null });
-    };
-    for (const batch of batchByTokenBudget(conversations, input.tokenBudget ?? DEFAULT_TOKEN_BUDGET)) {
-      await ask(batch);
-      // A conversation the batch answer missed (or answered badly) is asked about alone, once.
-      for (const missing of batch.filter((c) => !answers.has(c.id))) await ask([missing]);
-    }
+  for (const p of pending) {
+    const list = byOrganization.get(p.organizationId);
+    if (list) list.push(p);
+    else byOrganization.set(p.organizationId, [p]);
   }
+  const work: { organizationId: string; batch: Pending[] }[] = [];
+  for (const [organizationId, conversations] of byOrganization)
+    for (const batch of batchByTokenBudget(conversations, options.tokenBudget))
+      work.push({ organizationId, batch });
 
-  const rows: Prisma.AnalysisCreateManyInput[] = [];
-  const topicRows: Prisma.AnalysisCreateManyInput[] = [];
+  const ask = async (organizationId: string, batch: Pending[]) => {
+    result.modelCalls += 1;
+    const outcome = await deps.model.analyzeSentiment(
+      { conversations: batch.map(({ id, messages }) => ({ id, messages })) },
+      { organizationId },
+    );
+    for (const [id, sentiment] of outcome.results)
+      answers.set(id, { sentiment, model: outcome.model, fallback: outcome.fallback ?? null });
+  };
+  await inPool(work, options.modelConcurrency, async ({ organizationId, batch }) => {
+    await ask(organizationId, batch);
+    // A conversation the batch answer missed (or answered badly) is asked about alone, once.
+    for (const missing of batch.filter((c) => !answers.has(c.id))) await ask(organizationId, [missing]);
+  });
+
+  const answered: { p: Pending; answer: Answer }[] = [];
   for (const p of pending) {
     const answer = answers.get(p.id);
-    if (!answer) {
-      result.failed.push(p.id);
-      continue;
-    }
-    const common = {
-      organizationId: p.organizationId,
-      conversationId: p.id,
-      contextStartIndex: p.startIndex,
-      contextEndIndex: p.endIndex,
-      windowStart,
-      windowEnd,
-      origin: answer.model,
-    };
-    rows.push({
-      ...common,
-      type: 'SENTIMENT_ANALYSIS',
-      result: {
-        emotion: answer.sentiment.emotion,
-        score: answer.sentiment.score,
-        model: answer.model,
-        fallback: answer.fallback,
-      },
-    });
-    topicRows.push({
-      ...common,
-      type: 'TOPICS_DETECTED',
-      result: { topics: answer.sentiment.topics, model: answer.model },
-    });
+    if (answer) answered.push({ p, answer });
+    else result.failed.push(p.id);
   }
-  if (result.failed.length > 0)
-    deps.logger?.warn(
-      { failed: result.failed, windowEnd },
-      'sentiment: no usable answer for some conversations',
-    );
-
-  // skipDuplicates: a concurrent run that stored the same window first wins, nothing is doubled.
-  const stored = await deps.prisma.$transaction(async (tx) => {
-    const inserted = await tx.analysis.createManyAndReturn({ data: rows, skipDuplicates: true });
-    await tx.analysis.createMany({ data: topicRows, skipDuplicates: true });
-    return inserted;
-  });
-  result.stored = stored.map(toStoredSentiment);
-  result.analysed = stored.length;
+  if (answered.length === 0) return;
+  const stored = await storeAnswers(deps.prisma, answered, window);
+  result.stored.push(...stored);
+  result.analysed += stored.length;
 
   const appServiceOf = new Map(pending.map((p) => [p.id, p] as const));
   const perAppService = new Map<string, { organizationId: string; ids: string[] }>();
@@ -228,30 +243,131 @@ export async function runSentimentWindow(
       windowStart,
       windowEnd,
     });
-  return result;
 }
 
-/** The window's messages of each conversation, newest MAX_WINDOW_MESSAGES kept, oldest first. */
+/** Runs `work` over the items, at most `concurrency` at once; the first failure stops taking new items. */
+async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const runner = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, runner));
+}
+
+/**
+ * A SENTIMENT_ANALYSIS and a TOPICS_DETECTED row per answered conversation, in one statement (so both or
+ * neither): ON CONFLICT DO NOTHING on the unique (conversation, type, window) lets a concurrent run that
+ * stored the same window first win, nothing doubled. Returns the sentiment rows this call inserted. One
+ * INSERT … SELECT over a JSON array: Prisma's createMany builds and maps every row in JavaScript (seconds
+ * and hundreds of MB for a few thousand rows).
+ */
+async function storeAnswers(
+  prisma: PrismaClient,
+  answered: { p: Pending; answer: Answer }[],
+  window: { windowStart: Date; windowEnd: Date },
+): Promise<StoredSentiment[]> {
+  const rows = answered.flatMap(({ p, answer }) => {
+    const common = {
+      organization_id: p.organizationId,
+      conversation_id: p.id,
+      context_start_index: p.startIndex,
+      context_end_index: p.endIndex,
+      origin: answer.model,
+    };
+    return [
+      {
+        ...common,
+        type: 'SENTIMENT_ANALYSIS',
+        result: {
+          emotion: answer.sentiment.emotion,
+          score: answer.sentiment.score,
+          model: answer.model,
+          fallback: answer.fallback,
+        },
+      },
+      {
+        ...common,
+        type: 'TOPICS_DETECTED',
+        result: { topics: answer.sentiment.topics, model: answer.model },
+      },
+    ];
+  });
+  const inserted = await prisma.$queryRaw<{ id: string; conversation_id: string; type: string }[]>`
+    INSERT INTO analyses (id, organization_id, conversation_id, type, context_start_index, context_end_index,
+      result, window_start, window_end, origin)
+    SELECT gen_random_uuid(), r.organization_id, r.conversation_id, r.type::"AnalysisType",
+      r.context_start_index, r.context_end_index, r.result,
+      ${window.windowStart.toISOString()}::timestamptz, ${window.windowEnd.toISOString()}::timestamptz, r.origin
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(organization_id uuid, conversation_id uuid,
+      type text, context_start_index int, context_end_index int, result jsonb, origin text)
+    ON CONFLICT (conversation_id, type, window_start, window_end) DO NOTHING
+    RETURNING id::text AS id, conversation_id::text AS conversation_id, type::text AS type`;
+  const idOf = new Map(
+    inserted
+      .filter((row) => row.type === 'SENTIMENT_ANALYSIS')
+      .map((row) => [row.conversation_id, row.id] as const),
+  );
+  return answered.flatMap(({ p, answer }) => {
+    const id = idOf.get(p.id);
+    if (!id) return [];
+    return [
+      {
+        id,
+        organizationId: p.organizationId,
+        conversationId: p.id,
+        emotion: answer.sentiment.emotion,
+        score: answer.sentiment.score,
+        windowStart: window.windowStart,
+        windowEnd: window.windowEnd,
+        contextStartIndex: p.startIndex,
+        contextEndIndex: p.endIndex,
+      },
+    ];
+  });
+}
+
+/**
+ * The window's messages of each conversation, newest MAX_WINDOW_MESSAGES kept (in SQL: a conversation
+ * with thousands of messages in the hour costs the same as one with forty), oldest first.
+ */
 async function loadWindows(
   prisma: PrismaClient,
-  todo: { conversationId: string; organizationId: string; appServiceId: string }[],
+  todo: ActiveConversation[],
   windowStart: Date,
   windowEnd: Date,
 ): Promise<Pending[]> {
-  const messages = await prisma.message.findMany({
-    where: {
-      conversationId: { in: todo.map((t) => t.conversationId) },
-      sentAt: { gte: windowStart, lt: windowEnd },
-      private: false,
-      senderType: { not: 'SYSTEM' },
-    },
-    orderBy: [{ conversationId: 'asc' }, { index: 'asc' }],
-    select: { conversationId: true, index: true, senderType: true, content: true },
-  });
+  const messages = await prisma.$queryRaw<
+    { conversationId: string; index: number; senderType: string; content: string }[]
+  >`
+    SELECT conversation_id::text AS "conversationId", index, sender_type::text AS "senderType", content
+    FROM (
+      SELECT conversation_id, index, sender_type, left(content, ${MAX_MESSAGE_CHARS}::int) AS content,
+        row_number() OVER (PARTITION BY conversation_id ORDER BY index DESC) AS newest
+      FROM messages
+      WHERE conversation_id = ANY(${todo.map((t) => t.conversationId)}::uuid[])
+        AND sent_at >= ${windowStart.toISOString()}::timestamptz
+        AND sent_at < ${windowEnd.toISOString()}::timestamptz
+        AND private = false AND sender_type <> 'SYSTEM'
+    ) AS m
+    WHERE newest <= ${MAX_WINDOW_MESSAGES}::int
+    ORDER BY conversation_id, index`;
   const grouped = new Map<string, typeof messages>();
-  for (const m of messages) grouped.set(m.conversationId, [...(grouped.get(m.conversationId) ?? []), m]);
+  for (const m of messages) {
+    const list = grouped.get(m.conversationId);
+    if (list) list.push(m);
+    else grouped.set(m.conversationId, [m]);
+  }
   return todo.flatMap((t) => {
-    const list = (grouped.get(t.conversationId) ?? []).slice(-MAX_WINDOW_MESSAGES);
+    const list = grouped.get(t.conversationId) ?? [];
     if (list.length === 0) return [];
     return [
       {

@@ -138,8 +138,13 @@ export async function processClassification(
       );
       if (PRIORITY_RANK[wanted] > PRIORITY_RANK[before.priority]) conversationPatch.priority = wanted;
     }
+    // The conversation as it leaves this transaction, read again only when something else changed it.
+    let after = before;
     if (Object.keys(conversationPatch).length > 0) {
-      await tx.conversation.update({ where: { id: message.conversationId }, data: conversationPatch });
+      after = await tx.conversation.update({
+        where: { id: message.conversationId },
+        data: conversationPatch,
+      });
     }
     for (const escalation of notified) {
       const deliveryIds = await planEscalationDeliveries(tx, {
@@ -162,8 +167,8 @@ export async function processClassification(
         assignedById: null,
         now,
       });
+      after = await tx.conversation.findUniqueOrThrow({ where: { id: message.conversationId } });
     }
-    const after = await tx.conversation.findUniqueOrThrow({ where: { id: message.conversationId } });
     return { escalations, events, after };
   });
 

@@ -44,20 +44,17 @@ export async function relayOutbox(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   return prisma.$transaction(
     async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id::text AS id FROM outbox_jobs
+      // Locks and reads the rows in one statement (a relay pass runs after every commit that queued a job).
+      const rows = await tx.$queryRaw<{ id: string; queue: string; name: string; payload: unknown }[]>`
+        SELECT id::text AS id, queue, name, payload FROM outbox_jobs
         WHERE status = 'PENDING'
           AND available_at <= ${new Date().toISOString()}::timestamptz
           AND queue IN (${Prisma.join([...queueNames])})
         ORDER BY available_at, created_at
         LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED`;
-      if (locked.length === 0) return 0;
-      const ids = locked.map((row) => row.id);
-      const rows = await tx.outboxJob.findMany({
-        where: { id: { in: ids } },
-        orderBy: [{ availableAt: 'asc' }, { createdAt: 'asc' }],
-      });
+      if (rows.length === 0) return 0;
+      const ids = rows.map((row) => row.id);
       for (const row of rows) {
         if (!isQueueName(row.queue)) continue;
         await queue.add(row.queue, row.name, row.payload, { jobId: row.id });

@@ -1,7 +1,7 @@
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { LocalModel } from './ai/create-language-model.js';
 import type { LanguageModel } from './ai/language-model.js';
-import { ActorGuard } from './auth/actor-guard.js';
+import { ActorGuard, CredentialChecks } from './auth/actor-guard.js';
 import { authenticate, type Credentials } from './auth/authenticate.js';
 import type { Context } from './context.js';
 import type { Database } from './db/database.js';
@@ -72,6 +72,8 @@ export function createYogaApp(deps: AppDeps): Yoga {
   const maskError = createErrorMasker(deps.logger);
   // One per app: subscribers of the same event share its lookup.
   const sharedLookup = new SharedLookup();
+  // One per app: subscriptions with the same credentials share their re-checks.
+  const credentialChecks = new CredentialChecks(deps.db.prisma, deps.settings.subscriberRecheckMs);
   const model = deps.model ?? new LocalModel();
   return createYoga<SocketContext, Context>({
     schema,
@@ -94,7 +96,7 @@ export function createYogaApp(deps: AppDeps): Yoga {
         const actor = await authenticate(deps.db.prisma, credentials);
         return {
           actor,
-          actorGuard: new ActorGuard(deps.db.prisma, credentials, actor, deps.settings.subscriberRecheckMs),
+          actorGuard: new ActorGuard(credentialChecks, credentials, actor, deps.settings.subscriberRecheckMs),
           db: deps.db,
           settings: deps.settings,
           logger: deps.logger,

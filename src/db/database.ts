@@ -10,6 +10,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import {
+  allMigrationsApplied,
   applyMigrations,
   embeddedMigrationAdapter,
   type MigrationAdapterFactory,
@@ -98,7 +99,11 @@ function wrap(
   return {
     kind,
     prisma,
-    migrate: () => applyMigrations(migrationAdapter, MIGRATIONS_DIR),
+    // A restart on an up-to-date database skips the schema engine (see allMigrationsApplied).
+    migrate: async () =>
+      (await allMigrationsApplied((sql) => prisma.$queryRawUnsafe(sql), MIGRATIONS_DIR))
+        ? []
+        : applyMigrations(migrationAdapter, MIGRATIONS_DIR),
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },

@@ -13,6 +13,7 @@ import {
   SCHEMA_PATH,
 } from '../../src/db/database.js';
 import {
+  allMigrationsApplied,
   applyMigrations,
   diffMigrationsToSchema,
   embeddedMigrationAdapter,
@@ -177,6 +178,20 @@ describe.each(backends)('%s backend', (kind) => {
 
       expect(await db.migrate()).toEqual([]);
       expect(await migrationRows(db)).toHaveLength(names.length);
+    });
+
+    it('lets a restart skip the engine only while every migration is applied unchanged', async () => {
+      const fresh = await createEmptyDatabase(kind);
+      try {
+        const query = (sql: string) => fresh.prisma.$queryRawUnsafe<unknown[]>(sql);
+        expect(await allMigrationsApplied(query, MIGRATIONS_DIR)).toBe(false);
+        await fresh.migrate();
+        expect(await allMigrationsApplied(query, MIGRATIONS_DIR)).toBe(true);
+        await fresh.prisma.$executeRawUnsafe(`UPDATE _prisma_migrations SET checksum = 'edited'`);
+        expect(await allMigrationsApplied(query, MIGRATIONS_DIR)).toBe(false);
+      } finally {
+        await fresh.drop();
+      }
     });
   });
 

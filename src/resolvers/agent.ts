@@ -25,6 +25,8 @@ const membersOnly = {
 /** A person who works conversations, with the routing preferences of seed 003. */
 export const AgentNode = builder.prismaNode('Agent', {
   id: { field: 'id' },
+  // Select mode: a query loads only the columns its fields ask for (lists of these are long).
+  select: { id: true, organizationId: true },
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'organization:read') }),
   authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'organization:read' } }),

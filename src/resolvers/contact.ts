@@ -5,6 +5,8 @@ import { inOrganizationsWith } from './tenancy.js';
 /** A customer; the same person on several channels is one contact with several identifiers. */
 export const ContactNode = builder.prismaNode('Contact', {
   id: { field: 'id' },
+  // Select mode: a query loads only the columns its fields ask for (lists of these are long).
+  select: { id: true, organizationId: true },
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'conversations:read') }),
   // Lookups and lists need conversations:read; an integrator that wrote it may also read it back in a payload.

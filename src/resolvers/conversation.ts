@@ -31,6 +31,8 @@ const hiddenFromWriters = {
 
 export const ConversationNode = builder.prismaNode('Conversation', {
   id: { field: 'id' },
+  // Select mode: a query loads only the columns its fields ask for (lists of these are long).
+  select: { id: true, organizationId: true },
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'conversations:read') }),
   // Lookups and lists need conversations:read; an integrator that wrote it may also read it back in a payload.
@@ -118,11 +120,13 @@ builder.prismaObjectFields(ConversationNode, (t) => ({
   stats: t.field({
     type: ConversationStatsObject,
     ...hiddenFromWriters,
+    select: { createdAt: true, escalatedAt: true, firstReplyAt: true },
     resolve: (conversation, _args, ctx) => conversationStats(ctx.db.prisma, conversation),
   }),
   queuePosition: t.int({
     nullable: true,
     description: 'Its place in the routing queue while it waits for an agent (1 = next).',
+    select: { queuedAt: true },
     resolve: (conversation, _args, ctx) =>
       conversation.queuedAt ? queuePosition(ctx.db.prisma, conversation) : null,
   }),

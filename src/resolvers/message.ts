@@ -19,6 +19,8 @@ export function messageVisibility(ctx: Context) {
 
 export const MessageNode = builder.prismaNode('Message', {
   id: { field: 'id' },
+  // Select mode: a query loads only the columns its fields ask for (lists of these are long).
+  select: { id: true, organizationId: true },
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...messageVisibility(ctx) }),
   // Lookups and lists need conversations:read; an integrator that wrote it may also read it back in a payload.

@@ -325,6 +325,132 @@ describe.each(backends)('message ingestion on %s', (kind) => {
     expect(await app.db.prisma.contact.count({ where: { phone: '+971508880000' } })).toBe(0);
   });
 
+  it('stores a batch exactly as it would store its messages one by one', async () => {
+    type Row = { duplicate: boolean; botShouldReply: boolean; conversation: { id: string } };
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 2, 10, minute)).toISOString();
+    // The same story twice, for two sets of customers: once in one batch, once message by message.
+    const story = async (set: string, inOneBatch: boolean) => {
+      const a = `+97155${set}00001`;
+      const b = `+97155${set}00002`;
+      const p = `+97155${set}00003`;
+      const pre = await ingest({
+        appServiceId: whatsapp,
+        customer: { externalId: p },
+        content: 'p0',
+        idempotencyKey: `pre-${set}`,
+      });
+      await app.gql(
+        `mutation($i: ConversationIdInput!) { resolveConversation(input: $i) { status } }`,
+        { i: { conversationId: pre.data!.ingestMessage.conversation.id } },
+        { token },
+      );
+      const messages = [
+        { appServiceId: whatsapp, customer: { externalId: a }, content: 'a10', sentAt: at(10) },
+        { appServiceId: whatsapp, customer: { externalId: b, name: 'Bee' }, content: 'b-now' },
+        { appServiceId: whatsapp, customer: { externalId: a, name: 'Ay' }, content: 'a30', sentAt: at(30) },
+        { appServiceId: whatsapp, customer: { externalId: a }, content: 'a20', sentAt: at(20) },
+        {
+          appServiceId: whatsapp,
+          customer: { externalId: p },
+          content: 'p-reopens',
+          idempotencyKey: `p1-${set}`,
+        },
+        { appServiceId: whatsapp, customer: { externalId: p }, content: 'p0', idempotencyKey: `pre-${set}` },
+        {
+          appServiceId: whatsapp,
+          customer: { externalId: a },
+          senderType: 'BOT',
+          content: 'a40',
+          sentAt: at(40),
+        },
+        { appServiceId: whatsapp, customer: { externalId: a }, content: 'a05', sentAt: at(5) },
+        { appServiceId: telegram, customer: { externalId: `tg-${set}`, phone: a }, content: 'a on telegram' },
+        { appServiceId: whatsapp, customer: { externalId: b }, senderType: 'AGENT', content: 'b-agent' },
+      ].map((m) => ({ senderType: 'CUSTOMER', ...m }));
+      // message and conversation are read back after the commit (the state after the whole batch); what the
+      // service decided per message is in duplicate and botShouldReply.
+      const BATCH = `mutation($input: IngestMessagesInput!) { ingestMessages(input: $input) { results {
+        duplicate botShouldReply conversation { id } } } }`;
+      let rows: Row[];
+      if (inOneBatch) {
+        const response = await app.gql<{ ingestMessages: { results: Row[] } }>(
+          BATCH,
+          { input: { messages } },
+          { apiKey: key },
+        );
+        expect(response.errors).toBeUndefined();
+        rows = response.data!.ingestMessages.results;
+      } else {
+        rows = [];
+        for (const message of messages) {
+          const response = await app.gql<{ ingestMessages: { results: Row[] } }>(
+            BATCH,
+            { input: { messages: [message] } },
+            { apiKey: key },
+          );
+          expect(response.errors).toBeUndefined();
+          rows.push(response.data!.ingestMessages.results[0]!);
+        }
+      }
+      const conversations = [...new Set(rows.map((row) => rawId(row.conversation.id)))];
+      const stored = await app.db.prisma.conversation.findMany({
+        where: { id: { in: conversations } },
+        include: { messages: { orderBy: { index: 'asc' } }, contact: { include: { identifiers: true } } },
+      });
+      const byId = new Map(stored.map((c) => [c.id, c]));
+      return {
+        // Conversation ids differ between the two runs: compare by their place in the story.
+        results: rows.map((row) => ({
+          ...row,
+          conversation: conversations.indexOf(rawId(row.conversation.id)),
+        })),
+        conversations: conversations.map((id) => {
+          const c = byId.get(id)!;
+          return {
+            status: c.status,
+            messageCount: c.messageCount,
+            lastMessageAt:
+              c.lastMessageAt.getTime() > Date.UTC(2026, 1) ? 'now' : c.lastMessageAt.toISOString(),
+            firstReply: c.firstReplyAt !== null,
+            resolvedAt: c.resolvedAt,
+            contact: c.contact?.name,
+            identifiers: c.contact?.identifiers.length,
+            messages: c.messages.map((m) => [m.index, m.content, m.senderType]),
+          };
+        }),
+        // One classification job per customer message stored.
+        jobs: (
+          await app.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox_jobs
+            WHERE payload->>'messageId' = ANY(${stored.flatMap((c) => c.messages.map((m) => m.id))}::text[])`
+        )[0]!.n,
+      };
+    };
+    const batch = await story('1', true);
+    const oneByOne = await story('2', false);
+    expect(batch.results).toEqual(oneByOne.results);
+    expect(batch.conversations).toEqual(oneByOne.conversations);
+    expect(batch.jobs).toBe(oneByOne.jobs);
+    expect(batch.jobs).toBe(8);
+    expect(batch.results.map((r) => r.duplicate)).toEqual([
+      ...Array(5).fill(false),
+      true,
+      ...Array(4).fill(false),
+    ]);
+    expect(batch.results.map((r) => r.botShouldReply)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect(batch.conversations[0]!.messages.map((m) => m[1])).toEqual(['a05', 'a10', 'a20', 'a30', 'a40']);
+  });
+
   it('refuses other tenants, missing scopes and bad input, changing nothing', async () => {
     const before = await app.db.prisma.message.count();
     const input = { appServiceId: whatsapp, customer: { externalId: '+971509990000' }, content: 'hello' };

@@ -2,6 +2,7 @@
 // is about, and a relay hands committed rows to the queue with the row id as job id. A crash after the
 // commit only delays the job; a crash between queue.add and marking the row only adds it again under the
 // same id, which the queue ignores.
+import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { type JobQueue, type QueueName, queueNames } from './queue.js';
@@ -25,6 +26,25 @@ export async function enqueueInTransaction(
     select: { id: true },
   });
   return row.id;
+}
+
+/**
+ * Several pending jobs in the caller's transaction, in one INSERT … SELECT FROM unnest (one array per
+ * column however many jobs: a batch of messages queues one job each).
+ */
+export async function enqueueManyInTransaction(
+  tx: Prisma.TransactionClient,
+  jobs: OutboxJobInput[],
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO outbox_jobs (id, queue, name, payload, available_at)
+    SELECT j.id, j.queue, j.name, j.payload::jsonb, COALESCE(j.available_at, now())
+    FROM unnest(
+      ${jobs.map(() => randomUUID())}::uuid[], ${jobs.map((job) => job.queue)}::text[],
+      ${jobs.map((job) => job.name)}::text[], ${jobs.map((job) => JSON.stringify(job.payload))}::text[],
+      ${jobs.map((job) => job.availableAt?.toISOString() ?? null)}::timestamptz[]
+    ) AS j(id, queue, name, payload, available_at)`;
 }
 
 const DEFAULT_BATCH_SIZE = 100;

@@ -1,14 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { AppService, Conversation, Message } from '../generated/prisma/client.js';
 import type { Channel, MessageType, SenderType } from '../generated/prisma/enums.js';
-import { enqueueInTransaction } from '../jobs/outbox.js';
+import { enqueueManyInTransaction, type OutboxJobInput } from '../jobs/outbox.js';
 import { conversationChanges } from '../realtime/publisher.js';
 import type { ConversationChange } from '../realtime/topics.js';
 import { unheldStatus } from './conversation-lifecycle.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { badInput, forbidden } from './errors.js';
-import { isUniqueViolation, lockKey, type Tx } from './transactions.js';
+import { isUniqueViolation, lockKeysInOrder, type Tx } from './transactions.js';
 
 /** The most messages `ingestMessages` takes in one call (one transaction). */
 export const MAX_BATCH = 500;
@@ -80,13 +81,9 @@ export async function ingestMessages(
         const lockKeys = [
           ...new Set(inputs.map((input) => customerLockKey(byId.get(input.appServiceId)!, input))),
         ];
-        for (const key of lockKeys.sort()) await lockKey(tx, key);
+        await lockKeysInOrder(tx, lockKeys.sort());
         // Read the clock once the locks are held, so messages without sentAt are ordered as they are stored.
-        const now = nowOf(deps);
-        const results: StoredMessage[] = [];
-        for (const input of inputs)
-          results.push(await ingestOne(tx, byId.get(input.appServiceId)!, input, now));
-        return results;
+        return storeBatch(tx, byId, inputs, nowOf(deps));
       },
       { maxWait: 10_000, timeout: 60_000 },
     );
@@ -127,43 +124,143 @@ function customerLockKey(appService: AppService, input: IngestMessageInput): str
   return `ingest:${appService.organizationId}:${channelOf(appService, input)}:${input.customer.externalId}`;
 }
 
-async function ingestOne(
+const customerKey = (organizationId: string, channel: Channel, externalId: string) =>
+  `${organizationId}\u0000${channel}\u0000${externalId}`;
+const idempotencyKeyOf = (appServiceId: string, key: string) => `${appServiceId}\u0000${key}`;
+
+/**
+ * The batch in one pass of set-wise statements, with the same outcome as storing the messages one by one
+ * in order: earlier idempotency keys answer with their first result; each customer's contact and current
+ * conversation are found (or created) once; the conversations are locked together (in id order); messages
+ * that arrive in order are inserted together, a late one (sentAt before the newest) takes its place by
+ * sentAt as before; each conversation is updated once, to its state after its last message, and every
+ * result carries the conversation as it was right after its own message.
+ */
+async function storeBatch(
   tx: Tx,
-  appService: AppService,
-  input: IngestMessageInput,
+  byId: Map<string, AppService>,
+  inputs: IngestMessageInput[],
   now: Date,
-): Promise<StoredMessage> {
-  if (input.idempotencyKey) {
-    const existing = await tx.message.findUnique({
+): Promise<StoredMessage[]> {
+  const keyed = inputs.filter((input) => input.idempotencyKey);
+  const seen = new Map<string, Message & { conversation: Conversation }>();
+  if (keyed.length > 0) {
+    const keysByAppService = new Map<string, string[]>();
+    for (const input of keyed) {
+      const keys = keysByAppService.get(input.appServiceId) ?? [];
+      keys.push(input.idempotencyKey!);
+      keysByAppService.set(input.appServiceId, keys);
+    }
+    const existing = await tx.message.findMany({
       where: {
-        appServiceId_idempotencyKey: { appServiceId: appService.id, idempotencyKey: input.idempotencyKey },
+        OR: [...keysByAppService].map(([appServiceId, keys]) => ({
+          appServiceId,
+          idempotencyKey: { in: keys },
+        })),
       },
       include: { conversation: true },
     });
-    if (existing) {
-      const { conversation, ...message } = existing;
+    for (const row of existing) seen.set(idempotencyKeyOf(row.appServiceId, row.idempotencyKey!), row);
+  }
+  const previous = (input: IngestMessageInput) =>
+    input.idempotencyKey ? seen.get(idempotencyKeyOf(input.appServiceId, input.idempotencyKey)) : undefined;
+  const fresh = inputs.filter((input) => !previous(input));
+
+  const contactIds = await resolveContacts(tx, byId, fresh);
+  const contactOf = (input: IngestMessageInput) => {
+    const appService = byId.get(input.appServiceId)!;
+    return contactIds.get(
+      customerKey(appService.organizationId, channelOf(appService, input), input.customer.externalId),
+    )!;
+  };
+
+  // The current conversation of each (app service, contact), created where there is none or it is CLOSED.
+  const pairs = new Map<string, { appService: AppService; contactId: string; sentAt: Date }>();
+  for (const input of fresh) {
+    const contactId = contactOf(input);
+    const pair = `${input.appServiceId}\u0000${contactId}`;
+    if (!pairs.has(pair)) {
+      pairs.set(pair, { appService: byId.get(input.appServiceId)!, contactId, sentAt: input.sentAt ?? now });
+    }
+  }
+  const conversationIds = new Map<string, string>();
+  const created = new Set<string>();
+  if (pairs.size > 0) {
+    const candidates = await tx.conversation.findMany({
+      where: {
+        appServiceId: { in: [...new Set([...pairs.values()].map((p) => p.appService.id))] },
+        contactId: { in: [...new Set([...pairs.values()].map((p) => p.contactId))] },
+      },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, status: true, appServiceId: true, contactId: true },
+    });
+    for (const [pair, { appService, contactId, sentAt }] of pairs) {
+      const latest = candidates.find((c) => c.appServiceId === appService.id && c.contactId === contactId);
+      if (latest && latest.status !== 'CLOSED') {
+        conversationIds.set(pair, latest.id);
+      } else {
+        const id = await createConversation(tx, appService, contactId, sentAt);
+        conversationIds.set(pair, id);
+        created.add(id);
+      }
+    }
+  }
+  // Lock them all, in id order, until the transaction ends: message indexes are handed out one at a time.
+  const state = new Map<string, Conversation>();
+  if (conversationIds.size > 0) {
+    const ids = [...new Set(conversationIds.values())];
+    for (const conversation of await lockConversations(tx, ids)) state.set(conversation.id, conversation);
+  }
+
+  const stamp = new Date();
+  const results: StoredMessage[] = [];
+  const pending: { row: NewMessage; result: number }[] = [];
+  const jobs: OutboxJobInput[] = [];
+  const touched = new Set<string>();
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const messages = await insertMessages(
+      tx,
+      pending.map((p) => p.row),
+    );
+    pending.forEach(({ result }, i) => (results[result]!.result.message = messages[i]!));
+    pending.length = 0;
+  };
+  for (const input of inputs) {
+    const appService = byId.get(input.appServiceId)!;
+    const earlier = previous(input);
+    if (earlier) {
+      const { conversation: stored, ...message } = earlier;
+      // As it is now: changed by an earlier message of this batch, or as stored.
+      const conversation = touched.has(stored.id) ? { ...state.get(stored.id)! } : stored;
       const result = {
         message,
         conversation,
         botShouldReply: botShouldReply(conversation, message.senderType),
         duplicate: true,
       };
-      return { result, changes: [] };
+      results.push({ result, changes: [] });
+      continue;
     }
-  }
-  const channel = channelOf(appService, input);
-  const sentAt = input.sentAt ?? now;
-  const contactId = await resolveContact(tx, appService.organizationId, channel, input.customer);
-  const current = await currentConversation(tx, appService, contactId, sentAt);
-  const conversation = await lockConversation(tx, current.id);
-  const before = current.created ? null : conversation;
-  const index = await placeBySentAt(tx, conversation, sentAt);
-
-  const message = await tx.message.create({
-    data: {
+    const channel = channelOf(appService, input);
+    const sentAt = input.sentAt ?? now;
+    const contactId = contactOf(input);
+    const conversationId = conversationIds.get(`${appService.id}\u0000${contactId}`)!;
+    const conversation = state.get(conversationId)!;
+    const before = created.has(conversationId) && !touched.has(conversationId) ? null : { ...conversation };
+    let index: number;
+    if (conversation.messageCount === 0 || sentAt >= conversation.lastMessageAt) {
+      index = conversation.messageCount;
+    } else {
+      // Counting and shifting need every earlier message of the batch in the table.
+      await flush();
+      index = await placeBySentAt(tx, conversation, sentAt);
+    }
+    const row = {
+      id: randomUUID(),
       organizationId: appService.organizationId,
       appServiceId: appService.id,
-      conversationId: conversation.id,
+      conversationId,
       index,
       senderType: input.senderType,
       senderContactId: input.senderType === 'CUSTOMER' ? contactId : null,
@@ -176,33 +273,125 @@ async function ingestOne(
       origin: input.origin ?? 'integration',
       idempotencyKey: input.idempotencyKey ?? null,
       sentAt,
-    },
-  });
-  const updated = await tx.conversation.update({
-    where: { id: conversation.id },
-    data: {
-      messageCount: { increment: 1 },
+    } satisfies NewMessage;
+    const updated: Conversation = {
+      ...conversation,
+      messageCount: conversation.messageCount + 1,
       lastMessageAt:
-        sentAt > conversation.lastMessageAt || conversation.messageCount === 0 ? sentAt : undefined,
+        sentAt > conversation.lastMessageAt || conversation.messageCount === 0
+          ? sentAt
+          : conversation.lastMessageAt,
       ...statusAfterMessage(conversation, appService, input.senderType),
       ...(input.senderType === 'AGENT' && !conversation.firstReplyAt ? { firstReplyAt: sentAt } : {}),
-    },
-  });
-  if (input.senderType === 'CUSTOMER') {
-    // In the message's own transaction: a crash after the commit only delays classification.
-    await enqueueInTransaction(tx, {
-      queue: 'classification',
-      name: 'classify',
-      payload: { messageId: message.id, organizationId: appService.organizationId },
+      updatedAt: stamp,
+    };
+    state.set(conversationId, updated);
+    touched.add(conversationId);
+    if (input.senderType === 'CUSTOMER') {
+      // In the message's own transaction: a crash after the commit only delays classification.
+      jobs.push({
+        queue: 'classification',
+        name: 'classify',
+        payload: { messageId: row.id, organizationId: appService.organizationId },
+      });
+    }
+    pending.push({ row, result: results.length });
+    results.push({
+      result: {
+        // Filled in by flush() with the row as stored.
+        message: undefined as unknown as Message,
+        conversation: { ...updated },
+        botShouldReply: botShouldReply(updated, input.senderType),
+        duplicate: false,
+      },
+      changes: conversationChanges(before, updated),
     });
   }
-  const result = {
-    message,
-    conversation: updated,
-    botShouldReply: botShouldReply(updated, input.senderType),
-    duplicate: false,
-  };
-  return { result, changes: conversationChanges(before, updated) };
+  await flush();
+  await updateConversations(
+    tx,
+    [...touched].map((id) => state.get(id)!),
+  );
+  await enqueueManyInTransaction(tx, jobs);
+  return results;
+}
+
+type NewMessage = Pick<
+  Message,
+  | 'id'
+  | 'organizationId'
+  | 'appServiceId'
+  | 'conversationId'
+  | 'index'
+  | 'senderType'
+  | 'senderContactId'
+  | 'content'
+  | 'type'
+  | 'link'
+  | 'channel'
+  | 'subchannel'
+  | 'origin'
+  | 'idempotencyKey'
+  | 'sentAt'
+> & { metaData: Prisma.InputJsonObject | undefined };
+
+/**
+ * The messages in one INSERT … SELECT FROM unnest (one array per column, whatever the count: Prisma's
+ * createMany sends one parameter per value); returns them as stored, in the same order.
+ */
+async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<Message[]> {
+  const column = <T>(pick: (row: NewMessage) => T) => rows.map(pick);
+  const stored = await tx.$queryRaw<{ id: string; created_at: Date; updated_at: Date }[]>`
+    INSERT INTO messages (id, organization_id, app_service_id, conversation_id, index, sender_type,
+      sender_contact_id, content, type, link, channel, subchannel, meta_data, origin, idempotency_key, sent_at,
+      created_at, updated_at)
+    SELECT r.id, r.organization_id, r.app_service_id, r.conversation_id, r.index, r.sender_type::"SenderType",
+      r.sender_contact_id, r.content, r.type::"MessageType", r.link, r.channel::"Channel", r.subchannel,
+      r.meta_data::jsonb, r.origin, r.idempotency_key, r.sent_at, now(), now()
+    FROM unnest(
+      ${column((r) => r.id)}::uuid[], ${column((r) => r.organizationId)}::uuid[],
+      ${column((r) => r.appServiceId)}::uuid[], ${column((r) => r.conversationId)}::uuid[],
+      ${column((r) => r.index)}::int[], ${column((r) => r.senderType)}::text[],
+      ${column((r) => r.senderContactId)}::uuid[], ${column((r) => r.content)}::text[],
+      ${column((r) => r.type)}::text[], ${column((r) => r.link)}::text[], ${column((r) => r.channel)}::text[],
+      ${column((r) => r.subchannel)}::text[],
+      ${column((r) => (r.metaData === undefined ? null : JSON.stringify(r.metaData)))}::text[],
+      ${column((r) => r.origin)}::text[], ${column((r) => r.idempotencyKey)}::text[],
+      ${column((r) => r.sentAt.toISOString())}::timestamptz[]
+    ) AS r(id, organization_id, app_service_id, conversation_id, index, sender_type, sender_contact_id, content,
+      type, link, channel, subchannel, meta_data, origin, idempotency_key, sent_at)
+    RETURNING id::text AS id, created_at, updated_at`;
+  const byId = new Map(stored.map((row) => [row.id, row]));
+  return rows.map((row) => {
+    const { created_at: createdAt, updated_at: updatedAt } = byId.get(row.id)!;
+    return {
+      ...row,
+      senderAgentId: null,
+      private: false,
+      metaData: (row.metaData ?? null) as Prisma.JsonValue,
+      deliveredAt: null,
+      createdAt: new Date(createdAt),
+      updatedAt: new Date(updatedAt),
+    };
+  });
+}
+
+/** Each conversation to the state it reached in the batch, in one UPDATE … FROM unnest (they are locked). */
+async function updateConversations(tx: Tx, conversations: Conversation[]): Promise<void> {
+  if (conversations.length === 0) return;
+  const column = <T>(pick: (row: Conversation) => T) => conversations.map(pick);
+  const time = (value: Date | null) => (value ? value.toISOString() : null);
+  await tx.$executeRaw`
+    UPDATE conversations AS c SET message_count = u.message_count, last_message_at = u.last_message_at,
+      status = u.status::"ConversationStatus", assignee_id = u.assignee_id, resolved_at = u.resolved_at,
+      first_reply_at = u.first_reply_at, updated_at = u.updated_at
+    FROM unnest(
+      ${column((c) => c.id)}::uuid[], ${column((c) => c.messageCount)}::int[],
+      ${column((c) => time(c.lastMessageAt))}::timestamptz[], ${column((c) => c.status)}::text[],
+      ${column((c) => c.assigneeId)}::uuid[], ${column((c) => time(c.resolvedAt))}::timestamptz[],
+      ${column((c) => time(c.firstReplyAt))}::timestamptz[], ${column((c) => time(c.updatedAt))}::timestamptz[]
+    ) AS u(id, message_count, last_message_at, status, assignee_id, resolved_at, first_reply_at, updated_at)
+    WHERE c.id = u.id`;
 }
 
 function botShouldReply(conversation: Conversation, senderType: SenderType): boolean {
@@ -214,7 +403,7 @@ function statusAfterMessage(
   conversation: Conversation,
   appService: AppService,
   senderType: SenderType,
-): Prisma.ConversationUncheckedUpdateInput {
+): Partial<Pick<Conversation, 'status' | 'assigneeId' | 'resolvedAt'>> {
   if (senderType !== 'CUSTOMER') return {};
   if (conversation.status === 'RESOLVED') {
     return { status: unheldStatus(appService.botEnabled), assigneeId: null, resolvedAt: null };
@@ -231,23 +420,74 @@ export function normalizePhone(value: string): string | null {
   return /^\+?[0-9]{7,15}$/.test(digits) ? `+${digits.replace(/^\+/, '')}` : null;
 }
 
-async function resolveContact(
+/**
+ * The contact of each customer (organization, channel, external id) of the batch, found with one query
+ * for the known ones; a new customer gets a contact (or, matched by phone, the one known on another
+ * channel) and its identifier, in the order customers first appear. A name given later fills a contact's
+ * missing name, as storing the messages one by one would.
+ */
+async function resolveContacts(
+  tx: Tx,
+  byId: Map<string, AppService>,
+  inputs: IngestMessageInput[],
+): Promise<Map<string, string>> {
+  const customers = new Map<
+    string,
+    { organizationId: string; channel: Channel; inputs: IngestMessageInput['customer'][] }
+  >();
+  for (const input of inputs) {
+    const appService = byId.get(input.appServiceId)!;
+    const channel = channelOf(appService, input);
+    const key = customerKey(appService.organizationId, channel, input.customer.externalId);
+    const customer = customers.get(key);
+    if (customer) customer.inputs.push(input.customer);
+    else customers.set(key, { organizationId: appService.organizationId, channel, inputs: [input.customer] });
+  }
+  const contactIds = new Map<string, string>();
+  if (customers.size === 0) return contactIds;
+  const identifiers = await tx.contactIdentifier.findMany({
+    where: {
+      OR: [...customers.values()].map(({ organizationId, channel, inputs: [first] }) => ({
+        organizationId,
+        channel,
+        externalId: first!.externalId,
+      })),
+    },
+    select: {
+      organizationId: true,
+      channel: true,
+      externalId: true,
+      contactId: true,
+      contact: { select: { name: true } },
+    },
+  });
+  const known = new Map(
+    identifiers.map((row) => [customerKey(row.organizationId, row.channel, row.externalId), row]),
+  );
+  for (const [key, { organizationId, channel, inputs: given }] of customers) {
+    const identifier = known.get(key);
+    let contact: { id: string; name: string | null };
+    let rest = given;
+    if (identifier) {
+      contact = { id: identifier.contactId, name: identifier.contact.name };
+    } else {
+      contact = await createContact(tx, organizationId, channel, given[0]!);
+      rest = given.slice(1);
+    }
+    const name = contact.name ? undefined : rest.find((customer) => customer.name)?.name;
+    if (name) await tx.contact.update({ where: { id: contact.id }, data: { name } });
+    contactIds.set(key, contact.id);
+  }
+  return contactIds;
+}
+
+/** A customer seen for the first time: its identifier, on the contact known by phone or a new one. */
+async function createContact(
   tx: Tx,
   organizationId: string,
   channel: Channel,
   customer: IngestMessageInput['customer'],
-): Promise<string> {
-  const key = { organizationId, channel, externalId: customer.externalId };
-  const identifier = await tx.contactIdentifier.findUnique({
-    where: { organizationId_channel_externalId: key },
-    select: { contactId: true, contact: { select: { name: true } } },
-  });
-  if (identifier) {
-    if (customer.name && !identifier.contact.name) {
-      await tx.contact.update({ where: { id: identifier.contactId }, data: { name: customer.name } });
-    }
-    return identifier.contactId;
-  }
+): Promise<{ id: string; name: string | null }> {
   const phone =
     (customer.phone ? normalizePhone(customer.phone) : null) ??
     (PHONE_CHANNELS.includes(channel) ? normalizePhone(customer.externalId) : null);
@@ -256,29 +496,28 @@ async function resolveContact(
     ? await tx.contact.findFirst({
         where: { organizationId, phone },
         orderBy: { createdAt: 'asc' },
-        select: { id: true },
+        select: { id: true, name: true },
       })
     : null;
-  const contactId =
-    known?.id ??
-    (
-      await tx.contact.create({
-        data: { organizationId, name: customer.name ?? null, phone },
-        select: { id: true },
-      })
-    ).id;
-  await tx.contactIdentifier.create({ data: { ...key, contactId } });
-  return contactId;
+  const contact =
+    known ??
+    (await tx.contact.create({
+      data: { organizationId, name: customer.name ?? null, phone },
+      select: { id: true, name: true },
+    }));
+  await tx.contactIdentifier.create({
+    data: { organizationId, channel, externalId: customer.externalId, contactId: contact.id },
+  });
+  return contact;
 }
 
-/** The customer's latest conversation on this app service, or a new one when there is none or it is CLOSED. */
-async function currentConversation(tx: Tx, appService: AppService, contactId: string, sentAt: Date) {
-  const latest = await tx.conversation.findFirst({
-    where: { appServiceId: appService.id, contactId },
-    orderBy: { createdAt: 'desc' },
-    select: { id: true, status: true },
-  });
-  if (latest && latest.status !== 'CLOSED') return { id: latest.id, created: false };
+/** A new conversation of the customer on this app service (none yet, or the latest is CLOSED). */
+async function createConversation(
+  tx: Tx,
+  appService: AppService,
+  contactId: string,
+  sentAt: Date,
+): Promise<string> {
   const created = await tx.conversation.create({
     data: {
       organizationId: appService.organizationId,
@@ -291,7 +530,13 @@ async function currentConversation(tx: Tx, appService: AppService, contactId: st
     },
     select: { id: true },
   });
-  return { id: created.id, created: true };
+  return created.id;
+}
+
+/** Locks several conversation rows (in id order, so that two batches cannot deadlock) and reads them. */
+async function lockConversations(tx: Tx, ids: string[]): Promise<Conversation[]> {
+  await tx.$queryRaw`SELECT 1 FROM conversations WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+  return tx.conversation.findMany({ where: { id: { in: ids } } });
 }
 
 /** Locks the conversation row until the transaction ends, so message indexes are handed out one at a time. */

@@ -10,6 +10,14 @@ export async function lockKey(tx: Tx, key: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
 }
 
+/** lockKey for several keys in one statement, taken in the order given (sort them for a fixed order). */
+export async function lockKeysInOrder(tx: Tx, keys: string[]): Promise<void> {
+  if (keys.length === 1) return lockKey(tx, keys[0]!);
+  if (keys.length === 0) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+    FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`;
+}
+
 export const isUniqueViolation = (error: unknown): boolean =>
   typeof error === 'object' &&
   error !== null &&

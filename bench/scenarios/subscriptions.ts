@@ -13,16 +13,16 @@
 // at set-up) to its sockets, read by the same client code (graphql-ws's client / one SSE reader).
 //
 // Figures, per N and transport: p99 and p50 publish-to-receive over every delivery of E events (published
-// one at a time, 1 s apart, each awaited until all N received it) — goal p99 ratio ≤ 2; memory per idle
-// socket = (RSS of the server after N sockets connected, subscribed and settled − RSS before) / N, after a
-// small warm-up pool so one-off start-up allocations are not counted — goal ratio ≤ 2. The JSON detail
-// also has the server's CPU per delivery and the time to open and subscribe the sockets.
-// A round starts a fresh server per side and transport (ours and the baseline alternate, ours first in odd
-// rounds): sockets are opened up to 1,000, then 5,000, then 10,000, the RSS taken at each; then the events
-// at 10,000, 5,000 and 1,000 sockets (closing the ones added for each size on the way down). At most 3
+// one at a time, 1 s apart, --quick: 0.5 s, each awaited until all N received it) — goal p99 ratio ≤ 2;
+// memory per idle socket = (RSS of the server after N sockets connected, subscribed and settled − RSS
+// before) / N, after a small warm-up pool so one-off start-up allocations are not counted, no forced GC —
+// goal ratio ≤ 2. The JSON detail also has the server's CPU per delivery and the time to open the sockets.
+// A round starts a fresh server per side and transport (ours and the baseline alternate which goes first):
+// sockets are opened up to 1,000, then 5,000, then 10,000, the RSS taken at each; then the events at
+// 10,000, 5,000 and 1,000 sockets (closing the ones added for each size on the way down). At most 3
 // rounds (a round opens 10,000 sockets on each side).
 //
-// --quick: 1,000 sockets only (no 5,000/10,000), one round, 3 events per round instead of 10.
+// --quick: 1,000 sockets only (no 5,000/10,000), one round, 3 events 0.5 s apart instead of 10 1 s apart.
 // Profiling: BENCH_API_CPU_PROF=/tmp/prof-subs runs the api processes with --cpu-prof into that directory.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,6 @@ const INGEST = `mutation ($i: IngestMessageInput!) {
 }`;
 /** Distinct messages the events cycle through, so consecutive events never share a key. */
 const MESSAGES = 12;
-const EVENT_SPACING_MS = 1_000;
 const WARM_UP_SOCKETS = 20;
 
 type Transport = 'ws' | 'sse';
@@ -81,6 +80,7 @@ interface RoundFigures {
   missed: number;
   deliveries: number;
   cpuUsPerDelivery: number;
+  /** Seconds to open and subscribe the sockets added for this size (from the previous size). */
   seconds: { connect: number };
 }
 
@@ -214,7 +214,7 @@ async function compareAt(
         fixture.context.log(
           `${transport} ${size} ${side}: p99 ${r.p99.toFixed(1)} ms, p50 ${r.p50.toFixed(1)} ms, ` +
             `${(r.bytesPerSocket / 1024).toFixed(1)} KiB/socket, ${r.cpuUsPerDelivery.toFixed(0)} µs CPU/delivery, ` +
-            `connect ${r.seconds.connect.toFixed(1)} s` +
+            `sockets added in ${r.seconds.connect.toFixed(1)} s` +
             (r.missed ? `, ${r.missed} deliveries missed` : ''),
         );
       }
@@ -240,7 +240,8 @@ async function compareAt(
         ours: pick('ours', 'cpuUsPerDelivery'),
         baseline: pick('baseline', 'cpuUsPerDelivery'),
       },
-      connectSeconds: {
+      // Seconds to open and subscribe the sockets added for this size (from the previous size).
+      openSeconds: {
         ours: all('ours').map((r) => r.seconds.connect),
         baseline: all('baseline').map((r) => r.seconds.connect),
       },
@@ -281,6 +282,8 @@ async function compareAt(
 }
 
 const eventsPerRound = (context: BenchContext) => (context.quick ? 3 : 10);
+/** From one event's publish to the next (longer when the deliveries take longer). */
+const eventSpacingMs = (context: BenchContext) => (context.quick ? 500 : 1_000);
 
 /**
  * One fresh server (ours or the baseline): sockets opened up to each size in turn (ascending), the RSS taken
@@ -374,7 +377,7 @@ async function measureRound(
         // A delivery that never came counts as the timeout, so it cannot improve the p99.
         for (let m = 0; m < outcome.missed; m++) latencies.push(timeoutMs);
         missed += outcome.missed;
-        await delay(Math.max(0, EVENT_SPACING_MS - (performance.now() - started)));
+        await delay(Math.max(0, eventSpacingMs(context) - (performance.now() - started)));
       }
       const cpuMs = (await server.cpuMs()) - cpuBefore;
       for (const { pool: open } of steps.slice(0, i + 1)) {

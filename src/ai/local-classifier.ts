@@ -72,7 +72,7 @@ function languageOf(input: ClassificationInput): Language {
   return 'other';
 }
 
-function gatherFacts(input: ClassificationInput): Facts {
+function gatherFacts(input: ClassificationInput, options: { offers?: boolean } = {}): Facts {
   const context = normalizeContext(input.context);
   const botReply = lastBotReply(context);
   return {
@@ -83,7 +83,8 @@ function gatherFacts(input: ClassificationInput): Facts {
     language: languageOf(input),
     botReply,
     botFailed: botReply ? isBotFallback(botReply.text) : false,
-    offer: botReply ? offerIn(botReply.text) : undefined,
+    // What the bot offered matters to escalations only.
+    offer: botReply && options.offers !== false ? offerIn(botReply.text) : undefined,
   };
 }
 
@@ -175,5 +176,19 @@ export function classifyLocally(input: ClassificationInput): ClassificationResul
     language: facts.language,
     topics: detectTopics(facts.message.text),
     events: detectEvents(facts.message),
+  };
+}
+
+/**
+ * The emotion and topics classifyLocally would give the message, without the escalation and event rules
+ * (most of its cost): what the hourly sentiment's local rules need, for every customer message of a window.
+ */
+export function emotionAndTopicsLocally(
+  input: ClassificationInput,
+): Pick<ClassificationResult, 'emotion' | 'topics'> {
+  const facts = gatherFacts(input, { offers: false });
+  return {
+    emotion: emotionOf(facts, findHumanRequest(facts.message.text)),
+    topics: detectTopics(facts.message.text),
   };
 }

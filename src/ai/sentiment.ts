@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { contextMessageSchema, emotions, type ContextMessage, type EmotionResult } from './classification.js';
-import { classifyLocally } from './local-classifier.js';
+import { emotionAndTopicsLocally } from './local-classifier.js';
 
 /**
  * The sentiment contract: several conversations' hour windows go to the model in one request, and each
@@ -89,7 +89,7 @@ export function analyzeSentimentLocally(conversation: SentimentConversation): Co
   conversation.messages.forEach((message, i) => {
     if (message.sender !== 'customer') return;
     const context: ContextMessage[] = conversation.messages.slice(Math.max(0, i - LOCAL_CONTEXT), i);
-    const result = classifyLocally({ message: { type: 'TEXT', text: message.text }, context });
+    const result = emotionAndTopicsLocally({ message: { type: 'TEXT', text: message.text }, context });
     if (result.emotion.emotion !== 'NEUTRAL') verdict = result.emotion;
     for (const topic of result.topics) if (!topics.includes(topic)) topics.push(topic);
   });

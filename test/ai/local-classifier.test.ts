@@ -8,7 +8,7 @@ import {
   type MessageTypeName,
 } from '../../src/ai/classification.js';
 import { evaluate, parseLabelledJsonl } from '../../src/ai/evaluation.js';
-import { classifyLocally } from '../../src/ai/local-classifier.js';
+import { classifyLocally, emotionAndTopicsLocally } from '../../src/ai/local-classifier.js';
 import { detectLanguage } from '../../src/ai/rules/language.js';
 import { isNegatedAt } from '../../src/ai/rules/negation.js';
 import { normalizeText, normalizeWithMap, originalSlice } from '../../src/ai/text-normalize.js';
@@ -356,13 +356,15 @@ describe('events', () => {
   });
 });
 
+const samplesOfContract: ClassificationInput[] = [
+  input('Get me a manager NOW, and a promo code, and book the 9am flight to Oslo. How much is it??'),
+  input('هذي صورة الفاتورة', [bot('لم أفهم سؤالك')], 'IMAGE'),
+  input('', [], 'VIDEO'),
+  input('Réservez-moi le vol, merci !', [bot('Vol direct Paris–Oslo à 180 €.')]),
+];
+
 describe('the result contract', () => {
-  const samples: ClassificationInput[] = [
-    input('Get me a manager NOW, and a promo code, and book the 9am flight to Oslo. How much is it??'),
-    input('هذي صورة الفاتورة', [bot('لم أفهم سؤالك')], 'IMAGE'),
-    input('', [], 'VIDEO'),
-    input('Réservez-moi le vol, merci !', [bot('Vol direct Paris–Oslo à 180 €.')]),
-  ];
+  const samples = samplesOfContract;
 
   it('validates against the schema and quotes the customer’s own words as evidence', () => {
     for (const sample of samples) {
@@ -411,6 +413,13 @@ describe('the labelled development set', () => {
       const result = classifyLocally(example);
       expect(classificationResultSchema.safeParse(result).success).toBe(true);
       for (const e of result.escalations) expect(example.message.text).toContain(e.evidence);
+    }
+  });
+
+  it('gives the hourly sentiment the same emotion and topics without the escalation rules', () => {
+    for (const example of [...examples, ...samplesOfContract]) {
+      const { emotion, topics } = classifyLocally(example);
+      expect(emotionAndTopicsLocally(example)).toEqual({ emotion, topics });
     }
   });
 });

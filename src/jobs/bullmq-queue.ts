@@ -2,7 +2,7 @@
 // started by work() and closed gracefully by close().
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Logger } from '../logger.js';
-import type { FailedJob, JobHandler, JobOptions, JobQueue, QueueName } from './queue.js';
+import type { FailedJob, JobHandler, JobOptions, JobQueue, NewJob, QueueName } from './queue.js';
 
 export interface BullmqQueueOptions {
   /** Key prefix of every queue (default "bull"); tests use a random one to stay apart on a shared Redis. */
@@ -52,6 +52,13 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
     removeOnComplete: { count: keepCompleted.count, age: Math.ceil(keepCompleted.ageMs / 1000) },
     removeOnFail: { count: options.keepFailed ?? 10_000 },
   };
+  const bullOptions = (jobOptions: JobOptions) => ({
+    jobId: encodeJobId(jobOptions.jobId),
+    delay: jobOptions.delayMs && jobOptions.delayMs > 0 ? jobOptions.delayMs : undefined,
+    attempts: jobOptions.attempts ?? DEFAULT_ATTEMPTS,
+    backoff: { type: 'exponential', delay: jobOptions.backoffMs ?? DEFAULT_BACKOFF_MS },
+    ...retention,
+  });
   const queues = new Map<QueueName, Queue>();
   const workers = new Map<QueueName, Worker>();
   let closing: Promise<void> | undefined;
@@ -83,13 +90,18 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
 
     async add(queue: QueueName, name: string, data: unknown, jobOptions: JobOptions) {
       // An existing id (waiting, active, delayed, completed and still kept, failed) makes this a no-op.
-      await queueFor(queue).add(name, data, {
-        jobId: encodeJobId(jobOptions.jobId),
-        delay: jobOptions.delayMs && jobOptions.delayMs > 0 ? jobOptions.delayMs : undefined,
-        attempts: jobOptions.attempts ?? DEFAULT_ATTEMPTS,
-        backoff: { type: 'exponential', delay: jobOptions.backoffMs ?? DEFAULT_BACKOFF_MS },
-        ...retention,
-      });
+      await queueFor(queue).add(name, data, bullOptions(jobOptions));
+    },
+
+    async addMany(jobs: NewJob[]) {
+      // addBulk runs the same script as add for each job (an existing id is a no-op), in one round trip.
+      const byQueue = new Map<QueueName, NewJob[]>();
+      for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+      for (const [queue, list] of byQueue) {
+        await queueFor(queue).addBulk(
+          list.map((job) => ({ name: job.name, data: job.data, opts: bullOptions(job.options) })),
+        );
+      }
     },
 
     async schedule(queue: QueueName, name: string, cron: string, data: unknown) {

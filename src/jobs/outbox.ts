@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
-import { type JobQueue, type QueueName, queueNames } from './queue.js';
+import { type JobQueue, type NewJob, type QueueName, queueNames } from './queue.js';
 
 export interface OutboxJobInput {
   queue: QueueName;
@@ -75,10 +75,13 @@ export async function relayOutbox(
         FOR UPDATE SKIP LOCKED`;
       if (rows.length === 0) return 0;
       const ids = rows.map((row) => row.id);
-      for (const row of rows) {
-        if (!isQueueName(row.queue)) continue;
-        await queue.add(row.queue, row.name, row.payload, { jobId: row.id });
-      }
+      const jobs: NewJob[] = rows.flatMap((row) =>
+        isQueueName(row.queue)
+          ? [{ queue: row.queue, name: row.name, data: row.payload, options: { jobId: row.id } }]
+          : [],
+      );
+      if (queue.addMany) await queue.addMany(jobs);
+      else for (const job of jobs) await queue.add(job.queue, job.name, job.data, job.options);
       await tx.outboxJob.updateMany({
         where: { id: { in: ids } },
         data: { status: 'ENQUEUED', enqueuedAt: new Date() },

@@ -40,9 +40,22 @@ export interface FailedJob {
   failedAt: Date | null;
 }
 
+/** One job for addMany. */
+export interface NewJob {
+  queue: QueueName;
+  name: string;
+  data: unknown;
+  options: JobOptions;
+}
+
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process';
   add(queue: QueueName, name: string, data: unknown, options: JobOptions): Promise<void>;
+  /**
+   * add for several jobs, in order, where the queue can do better than one call each (BullMQ: one round
+   * trip per queue instead of one per job). The outbox relay uses it when present.
+   */
+  addMany?(jobs: NewJob[]): Promise<void>;
   /** A repeatable job on a cron pattern (UTC), keyed by name: scheduling it again replaces the schedule. */
   schedule(queue: QueueName, name: string, cron: string, data: unknown): Promise<void>;
   /** Starts consuming a queue in this process. */

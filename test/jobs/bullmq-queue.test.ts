@@ -86,6 +86,36 @@ describe('BullMQ queue', () => {
     }
   });
 
+  it('addMany adds each job once under its id, in order per queue, with the options add gives it', async () => {
+    const prefix = newPrefix();
+    const queue = createBullmqQueue(REDIS_URL, { prefix });
+    const raw = new Queue('classification', { connection: { url: REDIS_URL }, prefix });
+    const other = new Queue('notifications', { connection: { url: REDIS_URL }, prefix });
+    try {
+      await queue.add('classification', 'classify', { n: 0 }, { jobId: 'm:0' });
+      await queue.addMany!([
+        { queue: 'classification', name: 'classify', data: { n: 0, again: true }, options: { jobId: 'm:0' } },
+        { queue: 'classification', name: 'classify', data: { n: 1 }, options: { jobId: 'm:1' } },
+        { queue: 'notifications', name: 'deliver', data: { n: 2 }, options: { jobId: 'd:2', attempts: 2 } },
+        { queue: 'classification', name: 'classify', data: { n: 3 }, options: { jobId: 'm:3' } },
+      ]);
+      const waiting = await raw.getWaiting();
+      expect(waiting.map((job) => [decodeJobId(job.id!), job.data])).toEqual([
+        ['m:0', { n: 0 }],
+        ['m:1', { n: 1 }],
+        ['m:3', { n: 3 }],
+      ]);
+      const [delivery] = await other.getWaiting();
+      expect(decodeJobId(delivery!.id!)).toBe('d:2');
+      expect(delivery!.opts).toMatchObject({ attempts: 2, backoff: { type: 'exponential' } });
+    } finally {
+      await raw.close();
+      await other.close();
+      await queue.close();
+      await removeKeys(prefix);
+    }
+  });
+
   it('keeps one scheduler per name, in UTC', async () => {
     const prefix = newPrefix();
     const queue = createBullmqQueue(REDIS_URL, { prefix });

@@ -158,11 +158,15 @@ export const dashboardScenario: Scenario = {
         });
       for (const service of services) await load(service.origin, 1);
       const runs: Record<'ours' | 'yoga' | 'pg', LoadResult[]> = { ours: [], yoga: [], pg: [] };
+      const cpuPerRequest: Record<keyof typeof runs, number[]> = { ours: [], yoga: [], pg: [] };
       const measure = (name: keyof typeof runs, service: Service) => async () => {
+        const cpu = await service.cpuMs();
         const run = await load(service.origin, seconds);
+        cpuPerRequest[name].push(((await service.cpuMs()) - cpu) / run.ok);
         runs[name].push(run);
         context.log(
-          `${name}: ${run.throughput.toFixed(0)} req/s, p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms`,
+          `${name}: ${run.throughput.toFixed(0)} req/s, p50 ${run.latency.p50} ms, p99 ${run.latency.p99} ms, ` +
+            `${cpuPerRequest[name].at(-1)!.toFixed(1)} ms CPU of its process per request`,
         );
         return run.throughput;
       };
@@ -183,6 +187,12 @@ export const dashboardScenario: Scenario = {
         responseBytes: Buffer.byteLength(ours),
         rounds: result.rounds,
         latencyMs: { ours: latencies('ours'), yoga: latencies('yoga'), pg: latencies('pg') },
+        // CPU of the serving process only (not Postgres): where the time goes.
+        cpuMsPerRequest: {
+          ours: median(cpuPerRequest.ours),
+          yoga: median(cpuPerRequest.yoga),
+          pg: median(cpuPerRequest.pg),
+        },
       };
       return [
         compare({

@@ -1,11 +1,12 @@
 // An OpenAI-compatible chat-completions server with a fixed latency, for the benchmarks that need a model
 // which is slow like a real one but costs nothing: `POST /v1/chat/completions` answers after MODEL_LATENCY_MS
 // (default 200) with a valid structured answer (a sentiment batch: one NEUTRAL result per conversation id
-// asked; a classification: no escalation). `GET /stats` tells how many calls it answered (per purpose) and
+// asked; a classification: no escalation, after CLASSIFICATION_LATENCY_MS, default MODEL_LATENCY_MS). `GET /stats` tells how many calls it answered (per purpose) and
 // how many sentiment conversations they carried; `GET /healthz` answers 200. Listens on HOST:PORT.
 import { createServer, type IncomingMessage } from 'node:http';
 
 const latencyMs = Number(process.env.MODEL_LATENCY_MS ?? 200);
+const classificationLatencyMs = Number(process.env.CLASSIFICATION_LATENCY_MS ?? latencyMs);
 const stats = { calls: 0, sentimentCalls: 0, classificationCalls: 0, conversations: 0, inFlightPeak: 0 };
 let inFlight = 0;
 
@@ -21,8 +22,10 @@ const readBody = async (req: IncomingMessage): Promise<string> => {
   return Buffer.concat(chunks).toString('utf8');
 };
 
+const isSentiment = (request: ChatRequest) => request.response_format?.json_schema?.name === 'sentiment';
+
 function answerFor(request: ChatRequest): unknown {
-  if (request.response_format?.json_schema?.name === 'sentiment') {
+  if (isSentiment(request)) {
     const user = request.messages?.find((m) => m.role === 'user')?.content ?? '{}';
     const { conversations = [] } = JSON.parse(user) as { conversations?: { id: string }[] };
     stats.sentimentCalls += 1;
@@ -64,8 +67,11 @@ const server = createServer((req, res) => {
   stats.inFlightPeak = Math.max(stats.inFlightPeak, inFlight);
   void readBody(req).then((body) => {
     let content: string;
+    let delayMs = latencyMs;
     try {
-      content = JSON.stringify(answerFor(JSON.parse(body) as ChatRequest));
+      const request = JSON.parse(body) as ChatRequest;
+      if (!isSentiment(request)) delayMs = classificationLatencyMs;
+      content = JSON.stringify(answerFor(request));
     } catch {
       inFlight -= 1;
       res.writeHead(400).end();
@@ -88,7 +94,7 @@ const server = createServer((req, res) => {
         },
       };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion));
-    }, latencyMs);
+    }, delayMs);
   });
 });
 

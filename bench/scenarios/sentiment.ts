@@ -85,10 +85,14 @@ export const sentimentScenario: Scenario = {
       const timeoutMs = context.quick ? 120_000 : 900_000;
       const deadline = Date.now() + timeoutMs;
       let rssBefore = 0;
+      let cpuBefore = 0;
       for (;;) {
         worker.assertAlive();
         const state = await queue.getJobState(job.id!);
-        if (state === 'active' && !rssBefore) rssBefore = await worker.rssBytes();
+        if (state === 'active' && !rssBefore) {
+          rssBefore = await worker.rssBytes();
+          cpuBefore = await worker.cpuMs();
+        }
         if (state === 'completed' || state === 'failed') break;
         if (Date.now() > deadline)
           throw new Error(`the sentiment run did not finish in ${timeoutMs / 1000} s`);
@@ -97,6 +101,7 @@ export const sentimentScenario: Scenario = {
       const done = await queue.getJob(job.id!);
       if (!done || done.failedReason) throw new Error(`the sentiment run failed: ${done?.failedReason}`);
       const peak = await worker.peakRssBytes();
+      const workerCpuSeconds = ((await worker.cpuMs()) - cpuBefore) / 1000;
       const windows = done.returnvalue as { analysed: number; modelCalls: number; failed: number }[];
       const analysed = windows.reduce((sum, w) => sum + w.analysed, 0);
       const stats = (await (await fetch(`${stub.origin}/stats`)).json()) as StubStats;
@@ -113,6 +118,7 @@ export const sentimentScenario: Scenario = {
         windows,
         stub: stats,
         rssBeforeRunMiB: Math.round(rssBefore / MiB),
+        workerCpuSeconds,
       };
       const label = `${conversations.toLocaleString('en-US')} conversations`;
       const measurements: Measurement[] = [

@@ -11,6 +11,8 @@ import pg from 'pg';
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
   max: Number(process.env.POOL_SIZE ?? 10),
+  connectionTimeoutMillis: 10_000,
+  statement_timeout: 30_000,
 });
 
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');

@@ -52,7 +52,13 @@ export const ingestScenario: Scenario = {
   async run(context) {
     const seconds = context.quick ? 2 : 10;
     const db = await scratchDatabase('bench_ingest', context.databaseUrl);
-    const pool = new pg.Pool({ connectionString: db.url, max: SINGLE_CONNECTIONS });
+    // Timeouts so that a stuck server fails the scenario instead of hanging it.
+    const pool = new pg.Pool({
+      connectionString: db.url,
+      max: SINGLE_CONNECTIONS,
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: 60_000,
+    });
     let redis: Awaited<ReturnType<typeof claimRedisDatabase>> | undefined;
     let platform: Service | undefined;
     try {

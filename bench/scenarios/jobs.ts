@@ -25,7 +25,7 @@
 //      model (the default) the run is the local rules' CPU, a core of this machine's two for its length; in
 //      full mode the same again with a worker configured for an OpenAI-compatible stub answering sentiment
 //      after 200 ms (a remote model, as in production; classification answered at once).
-// --quick: K = 200 jobs instead of 1,000, 150 requests per ingest run instead of 1,000, 1,500 conversations
+// --quick: K = 100 jobs instead of 1,000, 100 requests per ingest run instead of 1,000, 1,500 conversations
 // in the sentiment run instead of 10,000, and no run with the model stub (rounds come from the harness:
 // 2 quick, 5 full).
 import { randomUUID } from 'node:crypto';
@@ -68,11 +68,11 @@ export const jobsScenario: Scenario = {
   title: 'Jobs',
   async run(context) {
     const shape = {
-      jobs: context.quick ? 200 : 1_000,
-      requests: context.quick ? 150 : 1_000,
+      jobs: context.quick ? 100 : 1_000,
+      requests: context.quick ? 100 : 1_000,
       sentimentConversations: context.quick ? 1_500 : 10_000,
-      warmUpJobs: context.quick ? 100 : 300,
-      warmUpRequests: context.quick ? 50 : 200,
+      warmUpJobs: context.quick ? 50 : 300,
+      warmUpRequests: context.quick ? 30 : 200,
     };
     const cleanup: (() => Promise<void>)[] = [];
     try {

@@ -221,6 +221,40 @@ describe.each(backends)('outbox on %s', (kind) => {
     await second.close();
   });
 
+  it('relays the commits that land during a pass together, in one more pass coalesceMs after it', async () => {
+    const { queue } = recording();
+    const passes: { size: number; start: number; end: number }[] = [];
+    const batching: JobQueue = {
+      ...queue,
+      async addMany(jobs) {
+        const pass = { size: jobs.length, start: Date.now(), end: 0 };
+        passes.push(pass);
+        await sleep(200);
+        pass.end = Date.now();
+      },
+    };
+    const relay = new OutboxRelay(db.prisma, batching, { intervalMs: 60_000, coalesceMs: 60 });
+    const commit = (n: number) =>
+      db.prisma.$transaction((tx) =>
+        enqueueInTransaction(tx, { queue: 'classification', name: 'classify', payload: payload(n) }),
+      );
+    await commit(100);
+    const kicked = Date.now();
+    const first = relay.kick();
+    await waitFor(() => passes.length === 1, 'the first pass');
+    // Idle: the first kick's pass starts at once.
+    expect(passes[0]!.start - kicked).toBeLessThan(60);
+    for (let n = 101; n < 105; n += 1) {
+      await commit(n);
+      void relay.kick();
+    }
+    await first;
+    expect(passes.map((p) => p.size)).toEqual([1, 4]);
+    // The kicks during the first pass waited coalesceMs after it (a timer may fire a millisecond early).
+    expect(passes[1]!.start - passes[0]!.end).toBeGreaterThanOrEqual(55);
+    await relay.stop();
+  });
+
   it('kick() relays at once, passes never overlap, and old relayed rows are pruned', async () => {
     let inFlight = 0;
     let overlapped = false;

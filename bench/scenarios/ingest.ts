@@ -258,14 +258,7 @@ class IngestBench {
       check: graphqlOk,
     });
     await this.expectStored(tag, run.ok, run.bodies);
-    const drainMs = await this.drainOutbox();
-    // The api's CPU for the run and the relay's drain after it, per answered request.
-    return {
-      ...run,
-      drainMs,
-      sustained: run.ok / (run.durationSeconds + drainMs / 1000),
-      cpuMsPerRequest: ((await this.platform.cpuMs()) - cpu) / run.ok,
-    };
+    return this.settle(run, cpu);
   }
 
   private async oursBatches(seconds: number): Promise<OurRun> {
@@ -297,13 +290,17 @@ class IngestBench {
       timeoutSeconds: 60,
     });
     await this.expectStored(tag, run.ok * BATCH, run.bodies * BATCH);
+    return this.settle(run, cpu);
+  }
+
+  /** Waits for the relay's drain; throughput and the api's CPU per answered request include it. */
+  private async settle(run: Awaited<ReturnType<typeof runLoad>>, cpuBefore: number): Promise<OurRun> {
     const drainMs = await this.drainOutbox();
-    // The api's CPU for the run and the relay's drain after it, per answered request.
     return {
       ...run,
       drainMs,
       sustained: run.ok / (run.durationSeconds + drainMs / 1000),
-      cpuMsPerRequest: ((await this.platform.cpuMs()) - cpu) / run.ok,
+      cpuMsPerRequest: ((await this.platform.cpuMs()) - cpuBefore) / run.ok,
     };
   }
 

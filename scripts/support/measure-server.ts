@@ -3,6 +3,7 @@ import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
 import { createPubSub } from '../../src/realtime/pubsub.js';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
 import { startServer } from '../../src/server.js';
+import { createTenant, graphql } from '../../bench/support/tenant.js';
 import { scratchDatabase } from './scratch-database.js';
 
 /**
@@ -34,42 +35,9 @@ export async function startMeasureServer(label: string) {
     { port: 0, host: '127.0.0.1' },
   );
 
-  async function gql<T>(
-    query: string,
-    variables: Record<string, unknown>,
-    headers: Record<string, string> = {},
-  ) {
-    const response = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data: T; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  }
-
-  const { signUp } = await gql<{ signUp: { token: string } }>(
-    `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
-    { i: { email: `${label}@example.test`, password: 'correct-horse-battery', name: label } },
-  );
-  const auth = { authorization: `Bearer ${signUp.token}` };
-  const { createOrganization } = await gql<{ createOrganization: { organization: { id: string } } }>(
-    `mutation { createOrganization(input: { name: "Measure" }) { organization { id } } }`,
-    {},
-    auth,
-  );
-  const organizationId = createOrganization.organization.id;
-  const { createAppService } = await gql<{ createAppService: { id: string } }>(
-    `mutation($o: ID!) { createAppService(input: { organizationId: $o, name: "Line", channel: WHATSAPP }) { id } }`,
-    { o: organizationId },
-    auth,
-  );
-  const { createApiKey } = await gql<{ createApiKey: { secret: string } }>(
-    `mutation($o: ID!) { createApiKey(input: { organizationId: $o, name: "measure", scopes: [MESSAGES_WRITE] }) { secret } }`,
-    { o: organizationId },
-    auth,
-  );
+  const gql = <T>(query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    graphql<T>(server.url, query, variables, headers);
+  const tenant = await createTenant(server.url, label);
 
   return {
     db,
@@ -77,7 +45,7 @@ export async function startMeasureServer(label: string) {
     realtime,
     server,
     gql,
-    tenant: { auth, organizationId, appServiceId: createAppService.id, apiKey: createApiKey.secret },
+    tenant,
     async stop() {
       await server.stop();
       await jobs.close();

@@ -1,15 +1,18 @@
+import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { createLanguageModel } from './ai/create-language-model.js';
 import type { LanguageModel } from './ai/language-model.js';
-import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
+import { apiOptionsOf, type Config } from './config.js';
+import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
 import { createBullmqQueue } from './jobs/bullmq-queue.js';
 import { createInProcessQueue } from './jobs/in-process-queue.js';
+import { outsideQueryScope } from './db/query-cancellation.js';
 import { enqueueInTransaction, forgetOutboxJob, OutboxRelay } from './jobs/outbox.js';
 import type { JobHandler, JobQueue } from './jobs/queue.js';
 import { startWorkers } from './jobs/runner.js';
 import type { Logger } from './logger.js';
 import { createNotificationSenders } from './notifications/senders.js';
+import { RateLimits } from './protection/rate-limits.js';
 import { createPubSub, type PubSubHandle } from './realtime/pubsub.js';
 import { RealtimePublisher } from './realtime/publisher.js';
 import { startServer, type RunningServer } from './server.js';
@@ -42,14 +45,15 @@ const deliverJob = z.object({ deliveryId: z.uuid(), organizationId: z.uuid() });
 export async function startApplication(
   config: Config,
   logger: Logger,
-  options: { db?: Database } = {},
+  options: {
+    db?: Database;
+    /** The workers' database (a pool with a longer statement timeout); `db` when not given. */
+    workerDb?: Database;
+  } = {},
 ): Promise<Application> {
-  const db =
-    options.db ??
-    (await openDatabase(
-      config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` },
-    ));
-  const prisma = db.prisma;
+  const db = options.db ?? (await openDatabase(databaseOptions(config, 'api')));
+  const workerDb = options.workerDb ?? db;
+  const prisma = workerDb.prisma;
   const settings: ServiceSettings = {
     sessionTtlMs: config.sessionTtlMs,
     apiKeyRotationGraceMs: config.apiKeyRotationGraceMs,
@@ -64,7 +68,16 @@ export async function startApplication(
     : // In memory: a job's outbox row is kept until the job settles, so a restart re-runs what was lost.
       createInProcessQueue({ logger, onSettled: (job) => forgetOutboxJob(prisma, job.id) });
   const relay = new OutboxRelay(prisma, jobs, { logger, reclaimOnStart: jobs.kind === 'in-process' });
-  const kick = () => void relay.kick();
+  // A kick comes from a request; the relay's pass must not be cancelled with that request's SQL.
+  const kick = () => outsideQueryScope(() => void relay.kick());
+  // Shared through Redis by every api process; its own connection, failing fast (the limits fall back to
+  // memory) rather than queueing commands while Redis is away.
+  const rateLimitRedis =
+    config.rateLimits && config.redisUrl && config.role !== 'worker'
+      ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+      : undefined;
+  rateLimitRedis?.on('error', (error: Error) => logger.debug({ err: error }, 'rate-limit redis'));
+  const rateLimits = new RateLimits(config.rateLimits, rateLimitRedis);
   const model = createLanguageModel(
     { openai: config.openai },
     { prisma, onUsageError: (error) => logger.warn({ err: error }, 'model usage not recorded') },
@@ -133,7 +146,18 @@ export async function startApplication(
     config.role === 'worker'
       ? null
       : await startServer(
-          { db, logger, settings, bus: pubsub.bus, realtime, jobs, onJobsQueued: kick, model },
+          {
+            db,
+            logger,
+            settings,
+            bus: pubsub.bus,
+            realtime,
+            jobs,
+            onJobsQueued: kick,
+            model,
+            rateLimits,
+            api: apiOptionsOf(config),
+          },
           { port: config.port, host: config.host },
         );
 
@@ -153,9 +177,22 @@ export async function startApplication(
         await jobs.close();
         notifications.close();
         await pubsub.close();
+        rateLimitRedis?.disconnect();
+        if (workerDb !== db) await workerDb.close();
         await db.close();
       })();
       return stopping;
     },
+  };
+}
+
+/** How to open the database for the api's requests or for the workers (pool size, statement timeout). */
+export function databaseOptions(config: Config, use: 'api' | 'worker'): DatabaseOptions {
+  if (!config.databaseUrl) return { dataDir: `${config.dataDir}/pglite` };
+  return {
+    url: config.databaseUrl,
+    poolSize: config.database.poolSize,
+    statementTimeoutMs:
+      use === 'api' ? config.database.statementTimeoutMs : config.database.workerStatementTimeoutMs,
   };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { OperationLimits } from './protection/operation-limits.js';
+import type { RateLimitSettings, RateWindow } from './protection/rate-limits.js';
 
 /** Thrown when the environment is invalid; its message is the one line printed before exiting. */
 export class ConfigError extends Error {
@@ -24,7 +26,32 @@ const optionalUrl = (protocols: string[]) =>
     { message: `must be a URL (${protocols.join(', ')})` },
   );
 
+const onOff = z.enum(['on', 'off']);
+const booleanText = z.enum(['true', 'false']);
+const positiveInt = (fallback: number, max = 1_000_000_000) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** "5/20s": at most 5 in any 20 seconds (units s, m, h); "off" for no limit. */
+const rateWindow = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((value, ctx): RateWindow | null => {
+      if (value === 'off') return null;
+      const match = /^(\d+)\/(\d+)(s|m|h)$/.exec(value);
+      const points = Number(match?.[1]);
+      const seconds =
+        Number(match?.[2]) * ({ s: 1, m: 60, h: 3600 } as const)[(match?.[3] ?? 's') as 's' | 'm' | 'h'];
+      if (!match || points < 1 || seconds < 1 || seconds > 86_400) {
+        ctx.addIssue({ code: 'custom', message: 'must look like 5/20s, 100/1m or 10/1h (or off)' });
+        return z.NEVER;
+      }
+      return { points, seconds };
+    });
+
 const envSchema = z.object({
+  NODE_ENV: optionalString,
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
@@ -51,6 +78,34 @@ const envSchema = z.object({
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   WHATSAPP_TEMPLATE_NAME: optionalString,
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('en'),
+  // Operation limits (src/protection/operation-limits.ts).
+  OPERATION_LIMITS: onOff.default('on'),
+  MAX_QUERY_TOKENS: positiveInt(3000),
+  MAX_QUERY_DEPTH: positiveInt(30, 1000),
+  MAX_QUERY_COST: positiveInt(500_000),
+  MAX_QUERY_ALIASES: positiveInt(30),
+  MAX_QUERY_DIRECTIVES: positiveInt(50),
+  MAX_INTROSPECTION_DEPTH: positiveInt(2, 100),
+  MAX_REQUEST_BODY_BYTES: positiveInt(4 * 1024 * 1024),
+  // Rate limits (src/protection/rate-limits.ts).
+  RATE_LIMITS: onOff.default('on'),
+  RATE_LIMIT_LOGIN_PER_IP: rateWindow('5/20s'),
+  RATE_LIMIT_LOGIN_PER_EMAIL: rateWindow('5/20s'),
+  RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: rateWindow('10/15m'),
+  RATE_LIMIT_SIGNUP_PER_IP: rateWindow('10/1h'),
+  RATE_LIMIT_AUTH_FAILURES_PER_IP: rateWindow('30/1m'),
+  RATE_LIMIT_API_KEY: rateWindow('18000/1m'),
+  RATE_LIMIT_USER_COST: rateWindow('2000000/1h'),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  // Database and request guardrails.
+  DATABASE_POOL_SIZE: positiveInt(10, 1000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  WORKER_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  // What the API shows about itself; the defaults depend on NODE_ENV=production.
+  GRAPHIQL: booleanText.optional(),
+  GRAPHQL_FIELD_SUGGESTIONS: booleanText.optional(),
+  INTROSPECTION_ANONYMOUS: booleanText.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -78,6 +133,51 @@ export interface Config {
   maxSubscriptionsPerConnection: number;
   workerConcurrency: number;
   allowPrivateWebhooks: boolean;
+  /** NODE_ENV=production. */
+  production: boolean;
+  /** Null when OPERATION_LIMITS=off. */
+  operationLimits: OperationLimits | null;
+  maxRequestBodyBytes: number;
+  /** Null when RATE_LIMITS=off. */
+  rateLimits: RateLimitSettings | null;
+  /** How many proxies in front of the api may be trusted to append to X-Forwarded-For (0: use the socket address). */
+  trustProxyHops: number;
+  database: {
+    poolSize: number;
+    /** statement_timeout of the api's connections (0: none). */
+    statementTimeoutMs: number;
+    /** statement_timeout of the workers' connections (0: none). */
+    workerStatementTimeoutMs: number;
+  };
+  /** A request that has not started answering by then is cancelled, its SQL with it (0: no limit). */
+  requestTimeoutMs: number;
+  graphiql: boolean;
+  fieldSuggestions: boolean;
+  anonymousIntrospection: boolean;
+}
+
+/** What the GraphQL API itself is configured with (limits, and what it shows about itself). */
+export type ApiOptions = Pick<
+  Config,
+  | 'operationLimits'
+  | 'maxRequestBodyBytes'
+  | 'trustProxyHops'
+  | 'requestTimeoutMs'
+  | 'graphiql'
+  | 'fieldSuggestions'
+  | 'anonymousIntrospection'
+>;
+
+export function apiOptionsOf(config: Config): ApiOptions {
+  return {
+    operationLimits: config.operationLimits,
+    maxRequestBodyBytes: config.maxRequestBodyBytes,
+    trustProxyHops: config.trustProxyHops,
+    requestTimeoutMs: config.requestTimeoutMs,
+    graphiql: config.graphiql,
+    fieldSuggestions: config.fieldSuggestions,
+    anonymousIntrospection: config.anonymousIntrospection,
+  };
 }
 
 /** Reads and validates the environment once; the first problem becomes one line naming the variable. */
@@ -89,6 +189,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${variable} ${describeIssue(issue, env[variable])}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  // Unset: on while developing, off in production.
+  const developmentOnly = (value: 'true' | 'false' | undefined) => (value ? value === 'true' : !production);
   const whatsappParts = [e.WHATSAPP_API_URL, e.WHATSAPP_TOKEN, e.WHATSAPP_PHONE_NUMBER_ID];
   if (whatsappParts.some(Boolean) && !whatsappParts.every(Boolean)) {
     throw new ConfigError(
@@ -131,6 +234,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     workerConcurrency: e.WORKER_CONCURRENCY,
     allowPrivateWebhooks: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
+    production,
+    operationLimits:
+      e.OPERATION_LIMITS === 'off'
+        ? null
+        : {
+            maxTokens: e.MAX_QUERY_TOKENS,
+            maxDepth: e.MAX_QUERY_DEPTH,
+            maxCost: e.MAX_QUERY_COST,
+            maxAliases: e.MAX_QUERY_ALIASES,
+            maxDirectives: e.MAX_QUERY_DIRECTIVES,
+            maxIntrospectionDepth: e.MAX_INTROSPECTION_DEPTH,
+          },
+    maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+    rateLimits:
+      e.RATE_LIMITS === 'off'
+        ? null
+        : {
+            logInPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
+            logInPerEmail: e.RATE_LIMIT_LOGIN_PER_EMAIL,
+            logInFailuresPerEmail: e.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL,
+            signUpPerIp: e.RATE_LIMIT_SIGNUP_PER_IP,
+            authFailuresPerIp: e.RATE_LIMIT_AUTH_FAILURES_PER_IP,
+            apiKeyRequests: e.RATE_LIMIT_API_KEY,
+            userCost: e.RATE_LIMIT_USER_COST,
+          },
+    trustProxyHops: e.TRUST_PROXY,
+    database: {
+      poolSize: e.DATABASE_POOL_SIZE,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      workerStatementTimeoutMs: e.WORKER_STATEMENT_TIMEOUT_MS,
+    },
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    graphiql: developmentOnly(e.GRAPHIQL),
+    fieldSuggestions: developmentOnly(e.GRAPHQL_FIELD_SUGGESTIONS),
+    anonymousIntrospection: developmentOnly(e.INTROSPECTION_ANONYMOUS),
   };
 }
 

@@ -4,10 +4,13 @@ import type { LanguageModel } from './ai/language-model.js';
 import type { Database } from './db/database.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './logger.js';
+import type { CredentialWatch } from './realtime/credential-changes.js';
 import type { RealtimePublisher } from './realtime/publisher.js';
 import type { TopicBus } from './realtime/topic-bus.js';
 import type { SharedLookup } from './realtime/shared-lookup.js';
 import type { ServiceSettings } from './services/deps.js';
+import type { FailureLog } from './protection/failure-log.js';
+import type { RateLimits } from './protection/rate-limits.js';
 
 /** Per-request context: who is asking, and what the resolvers may call. */
 export interface Context {
@@ -25,4 +28,11 @@ export interface Context {
   onJobsQueued?: () => void;
   /** The configured language model (runSentimentAnalysis). */
   model: LanguageModel;
+  /** Where the request came from (TRUST_PROXY decides whether X-Forwarded-For counts). */
+  clientAddress: string;
+  rateLimits: RateLimits;
+  /** Refused requests, logged once per kind and address, counted under a flood. */
+  failureLog: FailureLog;
+  /** Pushes credential changes to the live subscriptions (absent in apps without a server). */
+  credentialWatch?: CredentialWatch;
 }

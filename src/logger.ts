@@ -1,12 +1,53 @@
+import { GraphQLError } from 'graphql';
 import { pino, type Logger } from 'pino';
+import type { YogaLogger } from 'graphql-yoga';
 
 export type { Logger };
 
+/** Paths pino replaces with "[Redacted]": credentials in headers, connection params and inputs. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'connectionParams',
+  '*.connectionParams',
+  'authorization',
+  '*.authorization',
+  'apiKey',
+  '*.apiKey',
+  'password',
+  '*.password',
+  '*.*.password',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'variables',
+  '*.variables',
+];
+
 export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: undefined,
-    // Never log credentials that might appear in request headers.
-    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.password', '*.secret'],
-  });
+  return pino({ level, base: undefined, redact: REDACT });
+}
+
+/**
+ * Yoga's own messages, through pino. Yoga reports every error it hands to our masker at error level, and
+ * a GraphQLError's text includes the operation's source (where a password may be written inline): the
+ * masker already logs what is unexpected, so these go to debug with the message and code only.
+ */
+export function yogaLogger(logger: Logger): YogaLogger {
+  const text = (args: unknown[]) =>
+    args.map((arg) => (arg instanceof Error ? describe(arg) : String(arg))).join(' ');
+  return {
+    debug: (...args) => logger.debug(text(args)),
+    info: (...args) => logger.info(text(args)),
+    warn: (...args) => logger.warn(text(args)),
+    error: (...args) => logger.debug(text(args)),
+  };
+}
+
+function describe(error: Error): string {
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  return `${error.name}: ${error.message.split('\n')[0] ?? ''}${code ? ` (${String(code)})` : ''}`;
 }

@@ -1,4 +1,4 @@
-import { startApplication } from './app.js';
+import { databaseOptions, startApplication } from './app.js';
 import { ConfigError, describeBackends, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createLogger } from './logger.js';
@@ -18,9 +18,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   logger.info({ role: config.role, backends: describeBackends(config) }, 'starting');
 
-  const db = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` },
-  );
+  const db = await openDatabase(databaseOptions(config, config.role === 'worker' ? 'worker' : 'api'));
   const applied = await db.migrate();
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
@@ -35,7 +33,13 @@ async function main() {
     }
   }
 
-  const app = await startApplication(config, logger, { db });
+  // Serving requests and running jobs in one process: the jobs get a pool of their own, with the longer
+  // statement timeout (embedded PGlite is one connection either way).
+  const workerDb =
+    config.role === 'all' && config.databaseUrl
+      ? await openDatabase(databaseOptions(config, 'worker'))
+      : undefined;
+  const app = await startApplication(config, logger, { db, ...(workerDb ? { workerDb } : {}) });
   if (app.server) {
     logger.info({ url: app.server.url }, 'GraphQL API and GraphiQL ready');
     if (seedWanted) {

@@ -1,12 +1,25 @@
-import { createServer, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { ServerOptions as WsServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { authenticate } from './auth/authenticate.js';
 import { withConsole } from './console-assets.js';
-import { credentialsFromConnectionParams, createYogaApp, type AppDeps, type Yoga } from './yoga.js';
+import { QueryScope } from './db/query-cancellation.js';
+import { addressOfRequest } from './protection/client-address.js';
+import {
+  credentialsFromConnectionParams,
+  createGraphQLApi,
+  resolveApiOptions,
+  type AppDeps,
+  type Yoga,
+} from './yoga.js';
 
 /** graphql-ws waits this long for `connection_init` before closing with 4408. */
 export const CONNECTION_INIT_TIMEOUT_MS = 10_000;
@@ -31,10 +44,35 @@ export interface ServerOptions {
   connectionInitTimeoutMs?: number;
 }
 
+/**
+ * Each request's SQL runs in a QueryScope: when the client goes away before the answer, or the answer has
+ * not started within `timeoutMs`, its statements still running in Postgres are cancelled (the caller then
+ * gets TIMEOUT, or nobody gets anything). A streaming answer (SSE) has started, so only a disconnect ends it.
+ */
+export function withQueryScopes(handler: RequestListener, timeoutMs: number): RequestListener {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    const scope = new QueryScope();
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            if (!response.headersSent) scope.cancel();
+          }, timeoutMs).unref()
+        : undefined;
+    response.on('close', () => {
+      clearTimeout(timer);
+      if (response.writableFinished) scope.close();
+      else scope.cancel();
+    });
+    scope.run(() => handler(request, response));
+  };
+}
+
 export async function startServer(deps: AppDeps, options: ServerOptions): Promise<RunningServer> {
-  const yoga = createYogaApp(deps);
+  const { yoga, authenticator, credentialWatch, failureLog } = createGraphQLApi(deps);
+  const api = resolveApiOptions(deps.api);
+  await credentialWatch.start();
   // The agent console at /console (and / redirects there); everything else is the GraphQL app.
-  const http = createServer(withConsole(yoga));
+  const http = createServer(withQueryScopes(withConsole(yoga), api.requestTimeoutMs));
   const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
 
   const wsCleanup = useServer(
@@ -43,9 +81,9 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
       // A bad credential closes the socket with 4403 Forbidden (graphql-ws does so on `false`).
       onConnect: async (ctx) => {
         try {
-          const actor = await authenticate(
-            deps.db.prisma,
+          const actor = await authenticator.actorFor(
             credentialsFromConnectionParams(ctx.connectionParams),
+            addressOfRequest(ctx.extra.request, api.trustProxyHops),
           );
           return actor.isAuthenticated;
         } catch {
@@ -72,16 +110,33 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
           socket: ctx.extra.socket,
           params: payload,
         });
-        const args: ExecutionArgs = {
+        // As over HTTP: parse and validate (with the operation limits) before the context, so that a
+        // refused operation costs no authentication and no SQL.
+        let document;
+        try {
+          document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length) return errors.map(withoutHttp);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [withoutHttp(error)];
+          throw error;
+        }
+        let contextValue;
+        try {
+          contextValue = await contextFactory({ connectionParams: ctx.connectionParams });
+        } catch (error) {
+          // Refused credentials or a rate limit: an error for this operation, the socket stays open.
+          if (error instanceof GraphQLError) return [withoutHttp(error)];
+          throw error;
+        }
+        return {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
-          contextValue: await contextFactory({ connectionParams: ctx.connectionParams }),
+          contextValue,
           rootValue: { execute, subscribe } satisfies EnvelopedRoot,
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length ? errors : args;
+        } satisfies ExecutionArgs;
       },
     },
     wsServer,
@@ -97,6 +152,9 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
     stopping ??= (async () => {
       await wsCleanup.dispose();
       wsServer.close();
+      await credentialWatch.stop();
+      // What the refusals of the last window added up to, before the process goes.
+      failureLog.flush();
       // Stop accepting, let requests in flight finish, then drop idle keep-alive sockets.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
@@ -106,4 +164,16 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
   };
 
   return { yoga, http, url, stop };
+}
+
+/** `extensions.http` tells Yoga the HTTP status; a WebSocket message has none, so it is left out. */
+function withoutHttp(error: GraphQLError): GraphQLError {
+  if (!error.extensions.http) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    positions: error.positions,
+    path: error.path,
+    extensions,
+  });
 }

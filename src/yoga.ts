@@ -1,13 +1,23 @@
+import type { IncomingMessage } from 'node:http';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { LocalModel } from './ai/create-language-model.js';
 import type { LanguageModel } from './ai/language-model.js';
 import { ActorGuard, CredentialChecks } from './auth/actor-guard.js';
 import { authenticate, type Credentials } from './auth/authenticate.js';
+import type { Actor } from './auth/actor.js';
+import { apiOptionsOf, loadConfig, type ApiOptions } from './config.js';
 import type { Context } from './context.js';
 import type { Database } from './db/database.js';
 import type { JobQueue } from './jobs/queue.js';
 import { createErrorMasker, toGraphQLError } from './errors.js';
-import type { Logger } from './logger.js';
+import { yogaLogger, type Logger } from './logger.js';
+import { addressOfRequest } from './protection/client-address.js';
+import { FailureLog } from './protection/failure-log.js';
+import { useHiddenSuggestions } from './protection/hidden-suggestions.js';
+import { useOperationLimits } from './protection/operation-limits.js';
+import { RateLimits } from './protection/rate-limits.js';
+import { useRequestGuards } from './protection/request-guards.js';
+import { CredentialWatch } from './realtime/credential-changes.js';
 import type { RealtimePublisher } from './realtime/publisher.js';
 import type { TopicBus } from './realtime/topic-bus.js';
 import { SharedLookup } from './realtime/shared-lookup.js';
@@ -26,17 +36,24 @@ export interface AppDeps {
   onJobsQueued?: () => void;
   /** The configured language model; the local rules when not given (tests, tools). */
   model?: LanguageModel;
+  /** Rate limits and budgets; none when not given (tests that do not test them). */
+  rateLimits?: RateLimits;
+  /** Limits and what the API shows about itself; the development defaults when not given. */
+  api?: Partial<ApiOptions>;
 }
 
 /** What graphql-ws hands to the context factory for socket operations. */
 export interface SocketContext {
   connectionParams?: Readonly<Record<string, unknown>>;
+  /** The Node request (HTTP, or the WebSocket upgrade): where the caller's address comes from. */
+  req?: IncomingMessage;
 }
 
 export type Yoga = YogaServerInstance<SocketContext, Context>;
 
 const defaultQuery = `# Sign in with the demo account (printed at start-up), then send
 #   { "Authorization": "Bearer <token>" } in the headers below.
+# (Put the password in a variable rather than in the document when it is a real one.)
 mutation LogIn {
   logIn(input: { email: "demo@example.com", password: "demo-password-1" }) { token }
 }
@@ -67,33 +84,91 @@ export function credentialsFromConnectionParams(
   };
 }
 
+/** The options a caller did not give, as the configuration's defaults (development mode). */
+export function resolveApiOptions(given: Partial<ApiOptions> | undefined): ApiOptions {
+  return { ...apiOptionsOf(loadConfig({})), ...given };
+}
+
+/**
+ * Turns credentials into an actor, under the rate limits: an address that keeps sending refused
+ * credentials is refused without a lookup, and an API key spends its request budget.
+ */
+export class Authenticator {
+  constructor(
+    private readonly db: Database,
+    private readonly rateLimits: RateLimits,
+    private readonly failures: FailureLog,
+  ) {}
+
+  async actorFor(credentials: Credentials, address: string): Promise<Actor> {
+    if (credentials.authorization || credentials.apiKey) {
+      try {
+        this.rateLimits.assertNotBlockedLocally('authFailuresPerIp', address);
+      } catch (error) {
+        this.failures.note('rate limited', address, { limit: 'authFailuresPerIp' });
+        throw error;
+      }
+    }
+    let actor: Actor;
+    try {
+      actor = await authenticate(this.db.prisma, credentials);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') {
+        this.failures.note('credentials refused', address, { reason: error.message });
+        await this.rateLimits.penalize('authFailuresPerIp', address);
+      }
+      throw error;
+    }
+    if (actor.apiKey) await this.rateLimits.consume('apiKeyRequests', actor.apiKey.id);
+    return actor;
+  }
+}
+
 /** The GraphQL app on its own, so tests can call `yoga.fetch` without a port. */
 export function createYogaApp(deps: AppDeps): Yoga {
-  const maskError = createErrorMasker(deps.logger);
+  const { yoga, credentialWatch } = createGraphQLApi(deps);
+  void credentialWatch.start();
+  return yoga;
+}
+
+export interface GraphQLApi {
+  yoga: Yoga;
+  /** The WebSocket server checks connections with it too. */
+  authenticator: Authenticator;
+  /** Ends live subscriptions whose credentials change; start() before serving them. */
+  credentialWatch: CredentialWatch;
+  /** Refused requests, counted; flush() writes what the current window holds. */
+  failureLog: FailureLog;
+}
+
+export function createGraphQLApi(deps: AppDeps): GraphQLApi {
+  const api = resolveApiOptions(deps.api);
+  const maskError = createErrorMasker(deps.logger, { hideSuggestions: !api.fieldSuggestions });
   // One per app: subscribers of the same event share its lookup.
   const sharedLookup = new SharedLookup();
   // One per app: subscriptions with the same credentials share their re-checks.
   const credentialChecks = new CredentialChecks(deps.db.prisma, deps.settings.subscriberRecheckMs);
   const model = deps.model ?? new LocalModel();
-  return createYoga<SocketContext, Context>({
+  const rateLimits = deps.rateLimits ?? RateLimits.none();
+  const failureLog = new FailureLog(deps.logger);
+  const authenticator = new Authenticator(deps.db, rateLimits, failureLog);
+  const credentialWatch = new CredentialWatch(deps.bus, deps.logger);
+  const yoga = createYoga<SocketContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
-    graphiql: { title: 'Conversation intelligence', defaultQuery },
-    logging: {
-      debug: (...args) => deps.logger.debug(args.map(String).join(' ')),
-      info: (...args) => deps.logger.info(args.map(String).join(' ')),
-      warn: (...args) => deps.logger.warn(args.map(String).join(' ')),
-      error: (...args) => deps.logger.error(args.map(String).join(' ')),
-    },
+    graphiql: api.graphiql ? { title: 'Conversation intelligence', defaultQuery } : false,
+    logging: yogaLogger(deps.logger),
     maskedErrors: { maskError },
-    context: async ({ request, connectionParams }): Promise<Context> => {
+    maxRequestBodySize: api.maxRequestBodyBytes,
+    context: async ({ request, connectionParams, req }): Promise<Context> => {
       const credentials = connectionParams
         ? credentialsFromConnectionParams(connectionParams)
         : credentialsFromRequest(request);
+      const clientAddress = addressOfRequest(req, api.trustProxyHops);
       try {
-        const actor = await authenticate(deps.db.prisma, credentials);
+        const actor = await authenticator.actorFor(credentials, clientAddress);
         return {
           actor,
           actorGuard: new ActorGuard(credentialChecks, credentials, actor, deps.settings.subscriberRecheckMs),
@@ -105,12 +180,23 @@ export function createYogaApp(deps: AppDeps): Yoga {
           sharedLookup,
           jobs: deps.jobs,
           model,
+          clientAddress,
+          rateLimits,
+          failureLog,
+          credentialWatch,
           ...(deps.onJobsQueued ? { onJobsQueued: deps.onJobsQueued } : {}),
         };
       } catch (error) {
         throw error instanceof DomainError ? toGraphQLError(error) : error;
       }
     },
-    plugins: [useReadinessCheck({ endpoint: '/readyz', check: () => deps.db.ping().then(() => true) })],
+    plugins: [
+      // Shape limits first: a refused operation never reaches the context (no authentication, no SQL).
+      ...(api.operationLimits ? [useOperationLimits(api.operationLimits)] : []),
+      ...(api.fieldSuggestions ? [] : [useHiddenSuggestions()]),
+      useRequestGuards({ anonymousIntrospection: api.anonymousIntrospection }),
+      useReadinessCheck({ endpoint: '/readyz', check: () => deps.db.ping().then(() => true) }),
+    ],
   });
+  return { yoga, authenticator, credentialWatch, failureLog };
 }

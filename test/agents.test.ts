@@ -339,7 +339,7 @@ describe.each(backends)('agent profiles on %s', (kind) => {
     }
     expect(
       codesOf(await app.gql(SET_AVAILABILITY, { input: { organizationId: orgId, available: true } })),
-    ).toEqual(['FORBIDDEN']);
+    ).toEqual(['UNAUTHENTICATED']);
     expect(await agentsOfOrg()).toEqual(before);
   });
 

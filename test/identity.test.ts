@@ -97,7 +97,7 @@ describe.each(backends)('identity on %s', (kind) => {
     const create = await app.gql(
       `mutation { createOrganization(input: { name: "X" }) { organization { id } } }`,
     );
-    expect(codesOf(create)).toEqual(['FORBIDDEN']);
+    expect(codesOf(create)).toEqual(['UNAUTHENTICATED']);
   });
 });
 

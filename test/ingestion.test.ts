@@ -216,6 +216,25 @@ describe.each(backends)('message ingestion on %s', (kind) => {
     );
   });
 
+  it('answers the first result when concurrent requests reuse one idempotency key for different customers', async () => {
+    // Different customers take different locks, so the inserts race on the unique key itself.
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        ingest({
+          appServiceId: whatsapp,
+          customer: { externalId: `+97150700${String(n).padStart(4, '0')}` },
+          content: `collision ${n}`,
+          idempotencyKey: 'wamid.COLLIDE',
+        }),
+      ),
+    );
+    expect(results.flatMap((result) => result.errors ?? [])).toEqual([]);
+    const ids = new Set(results.map((result) => result.data!.ingestMessage.message.id));
+    expect(ids.size).toBe(1);
+    expect(results.filter((result) => !result.data!.ingestMessage.duplicate)).toHaveLength(1);
+    expect(await app.db.prisma.message.count({ where: { idempotencyKey: 'wamid.COLLIDE' } })).toBe(1);
+  });
+
   it('puts concurrent messages of one customer in one conversation with consecutive indexes', async () => {
     const customer = { externalId: '+971501212121' };
     const first = await ingest({ appServiceId: whatsapp, customer, content: 'before' });
@@ -457,8 +476,9 @@ describe.each(backends)('message ingestion on %s', (kind) => {
     expect(codesOf(await ingest(input, other.key))).toEqual(['FORBIDDEN']);
     const readOnly = (await createApiKey(app, token, orgId, ['CONVERSATIONS_READ'])).secret;
     expect(codesOf(await ingest(input, readOnly))).toEqual(['FORBIDDEN']);
+    // Nobody signed in and no key: UNAUTHENTICATED, not FORBIDDEN.
     expect(codesOf(await app.gql(INGEST, { input: { ...input, senderType: 'CUSTOMER' } }))).toEqual([
-      'FORBIDDEN',
+      'UNAUTHENTICATED',
     ]);
     expect(codesOf(await ingest({ ...input, content: 'x'.repeat(20_001) }))).toEqual(['BAD_USER_INPUT']);
     expect(codesOf(await ingest({ ...input, customer: { externalId: '' } }))).toEqual(['BAD_USER_INPUT']);

@@ -13,6 +13,8 @@ export class CredentialChecks {
     {
       actor?: Actor;
       checkedAt: number;
+      /** When the check that produced `actor` started. */
+      actorStartedAt?: number;
       pending?: Promise<{ actor: Actor; checkedAt: number }>;
       startedAt: number;
     }
@@ -23,25 +25,37 @@ export class CredentialChecks {
     private readonly intervalMs: number,
   ) {}
 
-  /** The actor behind the credentials as checked less than `intervalMs` ago, and when it was checked. */
-  check(credentials: Credentials): Promise<{ actor: Actor; checkedAt: number }> {
+  /**
+   * The actor behind the credentials as checked less than `intervalMs` ago, and when it was checked.
+   * `since` (the credentials changed then) accepts only a check that started at or after that moment, so
+   * that all the subscriptions told of one change share one new lookup.
+   */
+  check(credentials: Credentials, since?: number): Promise<{ actor: Actor; checkedAt: number }> {
     const key = `${credentials.authorization ?? ''}\u0000${credentials.apiKey ?? ''}`;
     const now = Date.now();
     const entry = this.entries.get(key);
-    if (entry?.actor && now - entry.checkedAt < this.intervalMs) {
-      return Promise.resolve({ actor: entry.actor, checkedAt: entry.checkedAt });
-    }
-    if (entry?.pending && now - entry.startedAt <= this.intervalMs) return entry.pending;
+    const fresh =
+      since === undefined
+        ? entry?.actor && now - entry.checkedAt < this.intervalMs
+        : entry?.actor && (entry.actorStartedAt ?? 0) >= since;
+    if (entry?.actor && fresh) return Promise.resolve({ actor: entry.actor, checkedAt: entry.checkedAt });
+    const joinable =
+      since === undefined
+        ? now - (entry?.startedAt ?? 0) <= this.intervalMs
+        : (entry?.startedAt ?? 0) >= since;
+    if (entry?.pending && joinable) return entry.pending;
     if (!entry && this.entries.size >= 10_000) this.sweep(now);
     const current = entry ?? { checkedAt: 0, startedAt: now };
     this.entries.set(key, current);
     current.startedAt = now;
+    const startedAt = now;
     const pending = authenticate(this.prisma, credentials).then(
       (actor) => {
         const checkedAt = Date.now();
         if (current.pending === pending) {
           current.actor = actor;
           current.checkedAt = checkedAt;
+          current.actorStartedAt = startedAt;
           current.pending = undefined;
         }
         return { actor, checkedAt };
@@ -82,10 +96,13 @@ export class ActorGuard {
     return this.actor;
   }
 
-  /** The actor as the database sees it now (or within the interval); throws UNAUTHENTICATED when revoked. */
-  async fresh(): Promise<Actor> {
-    if (Date.now() - this.checkedAt < this.intervalMs) return this.actor;
-    const { actor, checkedAt } = await this.checks.check(this.credentials);
+  /**
+   * The actor as the database sees it now (or within the interval); UNAUTHENTICATED when revoked.
+   * `changedAt`: the credentials changed then, so only a check started since will do.
+   */
+  async fresh(changedAt?: number): Promise<Actor> {
+    if (changedAt === undefined && Date.now() - this.checkedAt < this.intervalMs) return this.actor;
+    const { actor, checkedAt } = await this.checks.check(this.credentials, changedAt);
     this.actor = actor;
     this.checkedAt = checkedAt;
     return actor;

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { cancellableClientFor, cancelTargetOf } from './query-cancellation.js';
 import {
   allMigrationsApplied,
   applyMigrations,
@@ -26,6 +27,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Postgres pool size (default 10). */
   poolSize?: number;
+  /** Postgres: statement_timeout of every connection, in ms (0 or unset: none). */
+  statementTimeoutMs?: number;
 }
 
 export interface Database {
@@ -46,7 +49,9 @@ export const SCHEMA_PATH = fileURLToPath(new URL('../../prisma/schema.prisma', i
 const DEFAULT_POOL_SIZE = 10;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? DEFAULT_POOL_SIZE);
+  if (options.url) {
+    return openPostgres(options.url, options.poolSize ?? DEFAULT_POOL_SIZE, options.statementTimeoutMs ?? 0);
+  }
   if (options.dataDir) {
     const onDisk = !options.dataDir.includes('://');
     const unlock = onDisk ? await lockDataDir(options.dataDir) : async () => undefined;
@@ -70,9 +75,18 @@ async function startPGlite(dataDir: string): Promise<PGlite> {
   return client;
 }
 
-function openPostgres(url: string, poolSize: number): Database {
-  // A timeout so that ping() fails instead of hanging when the server does not answer.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+function openPostgres(url: string, poolSize: number, statementTimeoutMs: number): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // A timeout so that ping() fails instead of hanging when the server does not answer.
+    connectionTimeoutMillis: 10_000,
+    // Guardrails in Postgres itself: no statement runs longer than this, no transaction idles open.
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    idle_in_transaction_session_timeout: 60_000,
+    // Statements of an abandoned request are cancelled in Postgres (query-cancellation.ts).
+    Client: cancellableClientFor(cancelTargetOf(url)),
+  });
   return wrap('postgres', new PrismaPg(pool), postgresMigrationAdapter(url), () => pool.end());
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { CREDENTIAL_CHANGES_TOPIC, type CredentialChange } from './credential-changes.js';
 import type { TopicBus } from './topic-bus.js';
 import { topicsOf, type ConversationChange, type TopicEvents, type TopicName } from './topics.js';
 
@@ -69,6 +70,16 @@ export class RealtimePublisher {
       conversationId: escalation.conversationId,
       escalationId: escalation.id,
     });
+  }
+
+  /** A session ended, a key was revoked or a membership changed: live subscriptions re-check at once. */
+  async credentialsChanged(change: CredentialChange): Promise<void> {
+    try {
+      await this.bus.publish(CREDENTIAL_CHANGES_TOPIC, change);
+    } catch (error) {
+      // The subscriptions still re-check within SUBSCRIPTION_RECHECK_SECONDS of their next event.
+      this.logger.error({ err: error, topic: CREDENTIAL_CHANGES_TOPIC }, 'publish failed');
+    }
   }
 
   async sentimentUpdated(update: {

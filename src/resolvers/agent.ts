@@ -14,6 +14,8 @@ import { depsOf } from './deps.js';
 import { ChannelEnum } from './enums.js';
 import { decodeIdOf } from './global-id.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { paged } from './pagination.js';
+import { loadOrganizationOf, organizationOwner } from './owner-relation.js';
 
 const membersOnly = {
   authScopes: (agent: { organizationId: string }) => ({
@@ -47,7 +49,12 @@ export const AgentNode = builder.prismaNode('Agent', {
     timezone: t.exposeString('timezone'),
     lastAssignedAt: t.expose('lastAssignedAt', { type: 'DateTime', nullable: true }),
     user: t.relation('user', { nullable: true, ...membersOnly }),
-    organization: t.relation('organization'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    organization: t.prismaField({
+      type: 'Organization',
+      select: organizationOwner,
+      resolve: loadOrganizationOf,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     activeConversationCount: t.relationCount('assigned', {
       description:
@@ -57,8 +64,7 @@ export const AgentNode = builder.prismaNode('Agent', {
     assignments: t.relatedConnection('assignments', {
       description: 'Assignment history of the agent, newest first.',
       cursor: 'id',
-      defaultSize: 20,
-      maxSize: 100,
+      ...paged(20, 100),
       totalCount: true,
       query: (_args, ctx) => ({
         where: inOrganizationsWith(ctx, 'conversations:read'),

@@ -7,6 +7,7 @@ import { depsOf } from './deps.js';
 import { ApiKeyScopeEnum } from './enums.js';
 import { decodeIdOf } from './global-id.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { loadOrganizationOf, organizationOwner } from './owner-relation.js';
 
 const ApiKeyStatusEnum = builder.enumType('ApiKeyStatus', {
   values: ['ACTIVE', 'REVOKED', 'EXPIRED'] as const,
@@ -45,7 +46,12 @@ export const ApiKeyNode = builder.prismaNode('ApiKey', {
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
     createdBy: t.relation('createdBy', { nullable: true }),
-    organization: t.relation('organization'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    organization: t.prismaField({
+      type: 'Organization',
+      select: organizationOwner,
+      resolve: loadOrganizationOf,
+    }),
     rotatedFrom: t.relation('rotatedFrom', { nullable: true }),
   }),
 });

@@ -17,6 +17,8 @@ import { depsOf } from './deps.js';
 import { ChannelEnum, EscalationTypeEnum } from './enums.js';
 import { decodeIdOf } from './global-id.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { paged } from './pagination.js';
+import { loadOrganizationOf, organizationOwner } from './owner-relation.js';
 
 export const AppServiceNode = builder.prismaNode('AppService', {
   id: { field: 'id' },
@@ -38,12 +40,16 @@ export const AppServiceNode = builder.prismaNode('AppService', {
     autoAssignOnEscalation: t.exposeBoolean('autoAssignOnEscalation'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    organization: t.relation('organization'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    organization: t.prismaField({
+      type: 'Organization',
+      select: organizationOwner,
+      resolve: loadOrganizationOf,
+    }),
     conversations: t.relatedConnection('conversations', {
       description: 'The inbox: most recent activity first.',
       cursor: 'id',
-      defaultSize: 20,
-      maxSize: 100,
+      ...paged(20, 100),
       totalCount: true,
       args: { filter: t.arg({ type: ConversationFilterInput, required: false }) },
       query: (args, ctx) => ({
@@ -159,8 +165,7 @@ builder.prismaObjectField(AppServiceNode, 'outbox', (t) =>
       'Agent replies to deliver to customers, oldest first, until acknowledged (acknowledgeOutboundMessages). ' +
       'Private notes never appear. Readable with MESSAGES_WRITE or CONVERSATIONS_READ.',
     cursor: 'id',
-    defaultSize: 50,
-    maxSize: 200,
+    ...paged(50, 200),
     totalCount: true,
     query: (_args, ctx) => ({ where: outboundWhere(ctx.actor), orderBy: [{ sentAt: 'asc' }, { id: 'asc' }] }),
   }),

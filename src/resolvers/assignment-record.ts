@@ -1,5 +1,6 @@
 import { AssignmentReason } from '../generated/prisma/enums.js';
 import { builder } from './builder.js';
+import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 export const AssignmentReasonEnum = builder.enumType(AssignmentReason, {
   name: 'AssignmentReason',
@@ -15,7 +16,24 @@ export const AssignmentRecordObject = builder.prismaObject('AssignmentRecord', {
   fields: (t) => ({
     reason: t.expose('reason', { type: AssignmentReasonEnum }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    agent: t.relation('agent', { nullable: true }),
-    conversation: t.relation('conversation'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    agent: t.prismaField({
+      type: 'Agent',
+      nullable: true,
+      select: { agentId: true, organizationId: true },
+      resolve: (query, row, _args, ctx) =>
+        row.agentId
+          ? ctx.db.prisma.agent.findUnique({
+              ...query,
+              where: { id: row.agentId, organizationId: row.organizationId },
+            })
+          : null,
+    }),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    conversation: t.prismaField({
+      type: 'Conversation',
+      select: conversationOwner,
+      resolve: loadConversationOf,
+    }),
   }),
 });

@@ -38,12 +38,12 @@ builder.mutationFields((t) => ({
     type: AuthPayload,
     description: 'Creates an account (password: at least 10 characters) and signs in.',
     args: { input: t.arg({ type: SignUpInput }) },
-    resolve: (_root, { input }, ctx) => identity.signUp(depsOf(ctx), input),
+    resolve: (_root, { input }, ctx) => identity.signUp(depsOf(ctx), input, { address: ctx.clientAddress }),
   }),
   logIn: t.field({
     type: AuthPayload,
     args: { input: t.arg({ type: LogInInput }) },
-    resolve: (_root, { input }, ctx) => identity.logIn(depsOf(ctx), input),
+    resolve: (_root, { input }, ctx) => identity.logIn(depsOf(ctx), input, { address: ctx.clientAddress }),
   }),
   logOut: t.boolean({
     description: 'Ends the current session; its token stops working at once.',

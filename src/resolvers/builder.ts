@@ -1,15 +1,17 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
+import { getNamedType, isLeafType, isListType, isNonNullType } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Context } from '../context.js';
 import type { Permission } from '../auth/permissions.js';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
-import { forbidden } from '../services/errors.js';
+import { forbidden, unauthenticated } from '../services/errors.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
 
 export interface AuthScopes {
@@ -39,7 +41,18 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, ErrorsPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin],
+  // The cost model of the operation limits (src/protection/operation-limits.ts), GitHub's node limit: the
+  // objects an operation may load. An object field costs 1, a scalar nothing; a connection multiplies what
+  // is under it by its page size (paged()), any other list of objects by 10. The limits themselves are
+  // checked in validation, before anything runs, not here.
+  complexity: {
+    fieldComplexity: (_args, _ctx, field) => {
+      if (isLeafType(getNamedType(field.type))) return 0;
+      const type = isNonNullType(field.type) ? field.type.ofType : field.type;
+      return isListType(type) ? { field: 1, multiplier: 10 } : 1;
+    },
+  },
   scopeAuth: {
     authScopes: (ctx) => ({
       authenticated: ctx.actor.isAuthenticated,
@@ -48,7 +61,8 @@ export const builder = new SchemaBuilder<{
       canAny: ({ organizationId, permissions }) =>
         permissions.some((permission) => ctx.actor.can(organizationId, permission)),
     }),
-    unauthorizedError: () => forbidden(),
+    // Nobody signed in: say so (UNAUTHENTICATED), rather than that the caller lacks a permission.
+    unauthorizedError: (_parent, ctx) => (ctx.actor.isAuthenticated ? forbidden() : unauthenticated()),
   },
   errors: { defaultTypes: [] },
   prisma: {
@@ -63,7 +77,10 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
-    edgesFieldOptions: { nullable: false },
+    // The connection's page size already multiplies its edges (paged()).
+    edgesFieldOptions: { nullable: false, complexity: { field: 0, multiplier: 1 } },
+    // Replaced by our own `nodes` (resolvers/node.ts): a malformed id there is null, not the whole answer.
+    nodesQueryOptions: false,
     nodeFieldOptions: { nullable: false },
   },
 });

@@ -4,6 +4,7 @@ import { depsOf } from './deps.js';
 import { decodeIdOf } from './global-id.js';
 import { OrganizationNode } from './organization.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { paged } from './pagination.js';
 
 export const CannedResponseNode = builder.prismaNode('CannedResponse', {
   id: { field: 'id' },
@@ -23,8 +24,7 @@ builder.prismaObjectField(OrganizationNode, 'cannedResponses', (t) =>
   t.relatedConnection('cannedResponses', {
     description: 'Saved replies, by short code; `search` matches the short code or the text.',
     cursor: 'id',
-    defaultSize: 50,
-    maxSize: 200,
+    ...paged(50, 200),
     totalCount: true,
     args: { search: t.arg.string({ required: false }) },
     query: (args, ctx) => ({

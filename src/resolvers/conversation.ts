@@ -18,6 +18,7 @@ import { AgentNode } from './agent.js';
 import { ContactNode } from './contact.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { MessageNode, messageVisibility } from './message.js';
+import { paged } from './pagination.js';
 
 /** Fields that read beyond the conversation row itself: for readers, not for a key that only writes. */
 const readersOnly = (conversation: { organizationId: string }) => ({
@@ -58,7 +59,16 @@ export const ConversationNode = builder.prismaNode('Conversation', {
     origin: t.exposeString('origin'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    appService: t.relation('appService'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    appService: t.prismaField({
+      type: 'AppService',
+      select: { appServiceId: true, organizationId: true },
+      resolve: (query, row, _args, ctx) =>
+        ctx.db.prisma.appService.findUniqueOrThrow({
+          ...query,
+          where: { id: row.appServiceId, organizationId: row.organizationId },
+        }),
+    }),
     contact: t.relation('contact', { nullable: true }),
     assignee: t.relation('assignee', { nullable: true }),
     agents: t.field({
@@ -76,8 +86,7 @@ export const ConversationNode = builder.prismaNode('Conversation', {
     messages: t.relatedConnection('messages', {
       description: 'Oldest first; `last: 20` gives the newest twenty.',
       cursor: 'id',
-      defaultSize: 50,
-      maxSize: 200,
+      ...paged(50, 200),
       totalCount: true,
       query: (_args, ctx) => ({ where: messageVisibility(ctx), orderBy: { index: 'asc' } }),
     }),

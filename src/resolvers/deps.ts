@@ -6,5 +6,6 @@ export const depsOf = (ctx: Context): ServiceDeps => ({
   prisma: ctx.db.prisma,
   settings: ctx.settings,
   realtime: ctx.realtime,
+  rateLimits: ctx.rateLimits,
   ...(ctx.onJobsQueued ? { onJobsQueued: ctx.onJobsQueued } : {}),
 });

@@ -10,6 +10,8 @@ import { decodeIdOf } from './global-id.js';
 import { OrganizationNode } from './organization.js';
 import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { paged } from './pagination.js';
+import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 /** A customer who needs the business: what was detected, with the words that show it. */
 export const EscalationNode = builder.prismaNode('Escalation', {
@@ -47,7 +49,12 @@ export const EscalationNode = builder.prismaNode('Escalation', {
         escalation.conversation.contact?.identifiers[0]?.externalId ??
         null,
     }),
-    conversation: t.relation('conversation'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    conversation: t.prismaField({
+      type: 'Conversation',
+      select: conversationOwner,
+      resolve: loadConversationOf,
+    }),
     message: t.relation('message', { nullable: true }),
   }),
 });
@@ -56,8 +63,7 @@ builder.prismaObjectField(ConversationNode, 'escalations', (t) =>
   t.relatedConnection('escalations', {
     description: 'Newest first.',
     cursor: 'id',
-    defaultSize: 20,
-    maxSize: 100,
+    ...paged(20, 100),
     totalCount: true,
     query: (_args, ctx) => ({
       where: inOrganizationsWith(ctx, 'conversations:read'),
@@ -100,8 +106,7 @@ builder.prismaObjectField(OrganizationNode, 'escalations', (t) =>
   t.relatedConnection('escalations', {
     description: 'Escalations of every app service, newest first.',
     cursor: 'id',
-    defaultSize: 20,
-    maxSize: 100,
+    ...paged(20, 100),
     totalCount: true,
     args: { filter: t.arg({ type: EscalationFilterInput, required: false }) },
     query: (args, ctx) => ({

@@ -5,6 +5,8 @@ import { depsOf } from './deps.js';
 import { decodeIdOf } from './global-id.js';
 import { MessageNode } from './message.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { paged } from './pagination.js';
+import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 export const EventTypeEnum = builder.enumType(EventType, { name: 'EventType' });
 export const EventSourceEnum = builder.enumType(EventSource, {
@@ -143,7 +145,12 @@ export const EventNode = builder.prismaNode('Event', {
       description: 'Null only for a stored payload that no longer fits its type.',
       resolve: (event) => events.readEventPayload(event.type, event.subtype, event.payload),
     }),
-    conversation: t.relation('conversation'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    conversation: t.prismaField({
+      type: 'Conversation',
+      select: conversationOwner,
+      resolve: loadConversationOf,
+    }),
     agent: t.relation('agent', { nullable: true }),
     message: t.field({
       type: MessageNode,
@@ -162,8 +169,7 @@ builder.prismaObjectField('Conversation', 'events', (t) =>
   t.relatedConnection('events', {
     description: 'Business events, newest first; `types` keeps only those types.',
     cursor: 'id',
-    defaultSize: 20,
-    maxSize: 100,
+    ...paged(20, 100),
     totalCount: true,
     args: { types: t.arg({ type: [EventTypeEnum], required: false }) },
     query: (args, ctx) => ({

@@ -2,6 +2,8 @@ import { followUpOrder, followUpsWhere } from '../services/events.js';
 import { builder } from './builder.js';
 import { eventReaders } from './event.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { paged } from './pagination.js';
+import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 /** Seed 001's follow_up row: made by a FOLLOWUP_DETECTION event, due at followUpDate. */
 export const FollowUpObject = builder.prismaObject('FollowUp', {
@@ -11,7 +13,12 @@ export const FollowUpObject = builder.prismaObject('FollowUp', {
     followUpDate: t.expose('followUpDate', { type: 'DateTime' }),
     doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true }),
     event: t.relation('event'),
-    conversation: t.relation('conversation'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    conversation: t.prismaField({
+      type: 'Conversation',
+      select: conversationOwner,
+      resolve: loadConversationOf,
+    }),
     agent: t.relation('agent', { nullable: true }),
   }),
 });
@@ -21,8 +28,7 @@ builder.prismaObjectField('Organization', 'followUps', (t) =>
     description:
       'Follow-ups soonest first: open ones unless `includeDone`, and with `dueBefore` only those due before it.',
     cursor: 'eventId',
-    defaultSize: 20,
-    maxSize: 100,
+    ...paged(20, 100),
     totalCount: true,
     args: {
       dueBefore: t.arg({ type: 'DateTime', required: false }),

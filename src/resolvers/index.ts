@@ -22,3 +22,4 @@ import './api-key.js';
 import './job.js';
 import './auth.js';
 import './viewer.js';
+import './node.js';

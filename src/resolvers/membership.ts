@@ -1,5 +1,6 @@
 import { builder } from './builder.js';
 import { MembershipRoleEnum } from './enums.js';
+import { loadOrganizationOf, organizationOwner } from './owner-relation.js';
 
 export const MembershipObject = builder.prismaObject('Membership', {
   authScopes: (membership) => ({
@@ -8,7 +9,12 @@ export const MembershipObject = builder.prismaObject('Membership', {
   fields: (t) => ({
     role: t.expose('role', { type: MembershipRoleEnum }),
     user: t.relation('user'),
-    organization: t.relation('organization'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    organization: t.prismaField({
+      type: 'Organization',
+      select: organizationOwner,
+      resolve: loadOrganizationOf,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

@@ -8,6 +8,7 @@ import type { MessageAddedEvent, OutboundMessageEvent } from '../realtime/topics
 import { builder } from './builder.js';
 import { ChannelEnum, MessageTypeEnum, SenderTypeEnum } from './enums.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 /** Messages readable by the actor; integrators (API keys) never see private notes. */
 export function messageVisibility(ctx: Context) {
@@ -41,7 +42,12 @@ export const MessageNode = builder.prismaNode('Message', {
     sentAt: t.expose('sentAt', { type: 'DateTime' }),
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    conversation: t.relation('conversation'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    conversation: t.prismaField({
+      type: 'Conversation',
+      select: conversationOwner,
+      resolve: loadConversationOf,
+    }),
     senderContact: t.relation('senderContact', { nullable: true }),
     senderAgent: t.relation('senderAgent', { nullable: true }),
   }),

@@ -7,6 +7,7 @@ import { EscalationNode } from './escalation.js';
 import { decodeIdOf } from './global-id.js';
 import { OrganizationNode } from './organization.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { paged } from './pagination.js';
 
 export const NotificationChannelEnum = builder.enumType(NotificationChannel, { name: 'NotificationChannel' });
 export const DeliveryStatusEnum = builder.enumType(DeliveryStatus, {
@@ -81,8 +82,7 @@ builder.prismaObjectField(OrganizationNode, 'notifications', (t) =>
   t.relatedConnection('notifications', {
     description: 'Dashboard notifications, newest first; totalCount with unreadOnly is the unread badge.',
     cursor: 'id',
-    defaultSize: 20,
-    maxSize: 100,
+    ...paged(20, 100),
     totalCount: true,
     args: { unreadOnly: t.arg.boolean({ required: false }) },
     query: (args, ctx) => ({

@@ -8,6 +8,7 @@ import { ConversationFilterInput, toConversationFilter } from './conversation-fi
 import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
 import * as organizations from '../services/organizations.js';
 import { nameSchema, emailSchema, toJsonObject } from '../services/validation.js';
+import { paged } from './pagination.js';
 
 export const OrganizationNode = builder.prismaNode('Organization', {
   id: { field: 'id' },
@@ -31,8 +32,7 @@ export const OrganizationNode = builder.prismaNode('Organization', {
     }),
     appServices: t.relatedConnection('appServices', {
       cursor: 'id',
-      defaultSize: 20,
-      maxSize: 100,
+      ...paged(20, 100),
       totalCount: true,
       query: (_args, ctx) => ({
         where: inOrganizationsWith(ctx, 'organization:read'),
@@ -42,8 +42,7 @@ export const OrganizationNode = builder.prismaNode('Organization', {
     conversations: t.relatedConnection('conversations', {
       description: 'Every conversation of the organization, most recent activity first.',
       cursor: 'id',
-      defaultSize: 20,
-      maxSize: 100,
+      ...paged(20, 100),
       totalCount: true,
       args: { filter: t.arg({ type: ConversationFilterInput, required: false }) },
       query: (args, ctx) => ({
@@ -56,8 +55,7 @@ export const OrganizationNode = builder.prismaNode('Organization', {
     }),
     agents: t.relatedConnection('agents', {
       cursor: 'id',
-      defaultSize: 50,
-      maxSize: 100,
+      ...paged(50, 100),
       totalCount: true,
       query: (_args, ctx) => ({
         where: inOrganizationsWith(ctx, 'organization:read'),
@@ -67,8 +65,7 @@ export const OrganizationNode = builder.prismaNode('Organization', {
     members: t.relatedConnection('memberships', {
       description: 'Memberships (users and their roles); empty for API keys.',
       cursor: 'id',
-      defaultSize: 50,
-      maxSize: 100,
+      ...paged(50, 100),
       totalCount: true,
       query: (_args, ctx) => ({
         where: inOrganizationsWith(ctx, 'members:read'),
@@ -78,8 +75,7 @@ export const OrganizationNode = builder.prismaNode('Organization', {
     apiKeys: t.relatedConnection('apiKeys', {
       description: 'Integrator keys; visible to OWNER and ADMIN only.',
       cursor: 'id',
-      defaultSize: 50,
-      maxSize: 100,
+      ...paged(50, 100),
       totalCount: true,
       query: (_args, ctx) => ({
         where: inOrganizationsWith(ctx, 'apiKeys:manage'),

@@ -17,6 +17,7 @@ import { depsOf } from './deps.js';
 import { decodeIdOf, encodeGlobalId } from './global-id.js';
 import { scopeArgsOf, subscribeTo } from './subscription-helpers.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 export const EmotionEnum = builder.enumType('Emotion', { values: emotions });
 export const AnalysisTypeEnum = builder.enumType(AnalysisType, { name: 'AnalysisType' });
@@ -48,7 +49,12 @@ export const AnalysisNode = builder.prismaNode('Analysis', {
     contextEndIndex: t.exposeInt('contextEndIndex', { nullable: true }),
     origin: t.exposeString('origin', { description: 'Which model produced it.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    conversation: t.relation('conversation'),
+    // Up the ownership tree: a statement of its own (owner-relation.ts).
+    conversation: t.prismaField({
+      type: 'Conversation',
+      select: conversationOwner,
+      resolve: loadConversationOf,
+    }),
   }),
 });
 

@@ -34,23 +34,31 @@ export async function subscribeTo<N extends TopicName>(
     accept?: (event: TopicEvents[N]) => boolean;
   },
 ) {
-  const { scope, id } = await subscriptionScope(
+  const { scope, id, organizationId } = await subscriptionScope(
     ctx.db.prisma,
     ctx.actor,
     args,
     options.permissions,
     options.scopes,
   );
-  const entitled = (actor: Context['actor'], event: TopicEvents[N]) =>
-    options.permissions.some((permission) => actor.can(event.organizationId, permission));
   // Listening before the field returns: once the subscription is set up, no event is missed.
   const source = await ctx.bus.listen<TopicEvents[N]>(topic(name, scope, id));
-  return authorizedStream<TopicEvents[N]>(
-    source,
-    ctx.actorGuard,
-    (_actor, event) => options.accept?.(event) ?? true,
-    entitled,
-  );
+  const { actor, credentialWatch } = ctx;
+  return authorizedStream<TopicEvents[N]>(source, {
+    guard: ctx.actorGuard,
+    mayReceive: (_actor, event) => options.accept?.(event) ?? true,
+    stillEntitled: (current) =>
+      options.permissions.some((permission) => current.can(organizationId, permission)),
+    ...(credentialWatch
+      ? {
+          watchCredentials: (onChange: () => void) =>
+            credentialWatch.watch(
+              { sessionId: actor.sessionId, apiKeyId: actor.apiKey?.id, userId: actor.user?.id },
+              onChange,
+            ),
+        }
+      : {}),
+  });
 }
 
 /** The key under which subscribers with the same selection share one event's lookup. */

@@ -1,6 +1,7 @@
 import { builder } from './builder.js';
 import { ApiKeyNode } from './api-key.js';
 import { UserNode } from './user.js';
+import { paged } from './pagination.js';
 
 const Viewer = builder.objectRef<Record<string, never>>('Viewer').implement({
   description: 'Who is asking: a signed-in user, or an integrator API key acting for its organization.',
@@ -24,8 +25,7 @@ const Viewer = builder.objectRef<Record<string, never>>('Viewer').implement({
       type: 'Organization',
       description: "The businesses the user belongs to, or the API key's organization.",
       cursor: 'id',
-      defaultSize: 20,
-      maxSize: 100,
+      ...paged(20, 100),
       totalCount: (_viewer, _args, ctx) => ctx.actor.organizationIdsWith('organization:read').length,
       resolve: (query, _viewer, _args, ctx) =>
         ctx.db.prisma.organization.findMany({

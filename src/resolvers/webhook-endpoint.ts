@@ -7,6 +7,7 @@ import { depsOf } from './deps.js';
 import { decodeIdOf } from './global-id.js';
 import { OrganizationNode } from './organization.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { paged } from './pagination.js';
 
 export const WebhookEventTypeEnum = builder.enumType('WebhookEventType', {
   description: "An event a webhook endpoint subscribes to; the value in parentheses is the body's `type`.",
@@ -64,8 +65,7 @@ builder.prismaObjectField(OrganizationNode, 'webhookEndpoints', (t) =>
   t.relatedConnection('webhookEndpoints', {
     description: 'Webhook endpoints; visible to OWNER and ADMIN only.',
     cursor: 'id',
-    defaultSize: 20,
-    maxSize: 100,
+    ...paged(20, 100),
     totalCount: true,
     query: (_args, ctx) => ({
       where: inOrganizationsWith(ctx, 'appServices:manage'),

@@ -36,7 +36,12 @@ export async function createApiKey(deps: ServiceDeps, actor: Actor, input: Creat
 export async function revokeApiKey(deps: ServiceDeps, actor: Actor, input: { id: string }) {
   const existing = await findManagedKey(deps, actor, input.id);
   if (existing.revokedAt) return existing;
-  return deps.prisma.apiKey.update({ where: { id: existing.id }, data: { revokedAt: nowOf(deps) } });
+  const revoked = await deps.prisma.apiKey.update({
+    where: { id: existing.id },
+    data: { revokedAt: nowOf(deps) },
+  });
+  await deps.realtime.credentialsChanged({ kind: 'apiKey', apiKeyId: revoked.id });
+  return revoked;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { RateLimits } from '../protection/rate-limits.js';
 import type { RealtimePublisher } from '../realtime/publisher.js';
 
 export interface ServiceSettings {
@@ -21,6 +22,8 @@ export interface ServiceDeps {
   /** Called after a commit that queued jobs (transactional outbox), so they start without waiting for the relay's next pass. */
   onJobsQueued?: () => void;
   now?: () => Date;
+  /** Sign-in and sign-up limits; none when absent. */
+  rateLimits?: RateLimits;
 }
 
 export const nowOf = (deps: ServiceDeps): Date => (deps.now ? deps.now() : new Date());

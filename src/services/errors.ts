@@ -1,5 +1,14 @@
 /** The expected failures of the domain; the GraphQL layer maps each code to `extensions.code`. */
-export type DomainErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+export type DomainErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  /** Over a rate limit or a budget; `retryAfterSeconds` says when to try again. */
+  | 'RATE_LIMITED'
+  /** The operation ran past its time limit and was cancelled (nothing of it was kept). */
+  | 'TIMEOUT';
 
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -7,6 +16,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** For RATE_LIMITED: whole seconds until a retry can succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -20,3 +31,8 @@ export const badInput = (message: string, details?: Record<string, unknown>) =>
   new DomainError('BAD_USER_INPUT', message, details);
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found.`);
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new DomainError('RATE_LIMITED', message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
+export const timedOut = (
+  message = 'The operation took too long and was cancelled; nothing of it was kept.',
+) => new DomainError('TIMEOUT', message);

@@ -19,7 +19,17 @@ export interface AuthResult {
 
 const SESSION_TOKEN_PREFIX = 'cis_';
 
-export async function signUp(deps: ServiceDeps, input: SignUpInput): Promise<AuthResult> {
+/** Where a sign-in or sign-up comes from, for its rate limits. */
+export interface ClientOrigin {
+  address: string;
+}
+
+export async function signUp(
+  deps: ServiceDeps,
+  input: SignUpInput,
+  origin: ClientOrigin,
+): Promise<AuthResult> {
+  await deps.rateLimits?.consume('signUpPerIp', origin.address);
   const passwordHash = await hashPassword(input.password);
   try {
     const user = await deps.prisma.user.create({
@@ -35,14 +45,29 @@ export async function signUp(deps: ServiceDeps, input: SignUpInput): Promise<Aut
   }
 }
 
+/**
+ * Signs in. Guessing is slowed per address and per account, and an account with too many recent failures
+ * refuses even the right password until its window ends (checked before the password, which costs
+ * ~0.2 s of CPU to verify).
+ */
 export async function logIn(
   deps: ServiceDeps,
   input: { email: string; password: string },
+  origin: ClientOrigin,
 ): Promise<AuthResult> {
+  const limits = deps.rateLimits;
+  if (limits) {
+    await limits.consume('logInPerIp', origin.address);
+    await limits.assertNotBlocked('logInFailuresPerEmail', input.email);
+    await limits.consume('logInPerEmail', input.email);
+  }
   const user = await deps.prisma.user.findUnique({ where: { email: input.email } });
   // Verify against a decoy when the email is unknown so the answer takes as long either way.
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), input.password);
-  if (!user || !valid) throw unauthenticated('The email or password is incorrect.');
+  if (!user || !valid) {
+    await limits?.penalize('logInFailuresPerEmail', input.email);
+    throw unauthenticated('The email or password is incorrect.');
+  }
   const { passwordHash: _passwordHash, ...publicUser } = user;
   return { token: await createSession(deps, user.id), user: publicUser };
 }
@@ -54,6 +79,7 @@ export async function logOut(deps: ServiceDeps, actor: Actor): Promise<boolean> 
     where: { id: actor.sessionId, revokedAt: null },
     data: { revokedAt: nowOf(deps) },
   });
+  if (count === 1) await deps.realtime.credentialsChanged({ kind: 'session', sessionId: actor.sessionId });
   return count === 1;
 }
 

@@ -8,7 +8,7 @@ import { conversationChanges } from '../realtime/publisher.js';
 import type { ConversationChange } from '../realtime/topics.js';
 import { unheldStatus } from './conversation-lifecycle.js';
 import { nowOf, type ServiceDeps } from './deps.js';
-import { badInput, forbidden } from './errors.js';
+import { badInput, conflict, forbidden } from './errors.js';
 import { isUniqueViolation, lockKeysInOrder, type Tx } from './transactions.js';
 
 /** The most messages `ingestMessages` takes in one call (one transaction). */
@@ -87,13 +87,15 @@ export async function ingestMessages(
       },
       { maxWait: 10_000, timeout: 60_000 },
     );
-  let stored: StoredMessage[];
-  try {
-    stored = await run();
-  } catch (error) {
-    // A concurrent request committed the same idempotency key first: the retry returns its result.
-    if (!isUniqueViolation(error)) throw error;
-    stored = await run();
+  let stored: StoredMessage[] | undefined;
+  for (let attempt = 1; !stored; attempt++) {
+    try {
+      stored = await run();
+    } catch (error) {
+      // A concurrent request committed the same idempotency key first: the retry returns its result.
+      if (!isUniqueViolation(error)) throw error;
+      if (attempt >= 3) throw conflict('Another request is storing this idempotency key; retry it.');
+    }
   }
   if (stored.some(({ result }) => !result.duplicate && result.message.senderType === 'CUSTOMER')) {
     deps.onJobsQueued?.();

@@ -67,7 +67,7 @@ export async function changeMemberRole(
   input: { organizationId: string; userId: string; role: MembershipRole },
 ) {
   actor.assertCan(input.organizationId, 'members:manage');
-  return deps.prisma.$transaction(async (tx) => {
+  const updated = await deps.prisma.$transaction(async (tx) => {
     const membership = await findMembership(tx, input.organizationId, input.userId);
     if (membership.role === 'OWNER' && input.role !== 'OWNER')
       await assertAnotherOwner(tx, input.organizationId);
@@ -84,6 +84,12 @@ export async function changeMemberRole(
       });
     return updated;
   });
+  await deps.realtime.credentialsChanged({
+    kind: 'member',
+    userId: input.userId,
+    organizationId: input.organizationId,
+  });
+  return updated;
 }
 
 /** Removes the membership; the agent profile stays for history but stops taking conversations. */
@@ -93,7 +99,7 @@ export async function removeMember(
   input: { organizationId: string; userId: string },
 ) {
   actor.assertCan(input.organizationId, 'members:manage');
-  return deps.prisma.$transaction(async (tx) => {
+  const removed = await deps.prisma.$transaction(async (tx) => {
     const membership = await findMembership(tx, input.organizationId, input.userId);
     if (membership.role === 'OWNER') await assertAnotherOwner(tx, input.organizationId);
     await tx.membership.delete({ where: { id: membership.id } });
@@ -103,6 +109,12 @@ export async function removeMember(
     });
     return membership;
   });
+  await deps.realtime.credentialsChanged({
+    kind: 'member',
+    userId: input.userId,
+    organizationId: input.organizationId,
+  });
+  return removed;
 }
 
 async function findMembership(tx: Tx, organizationId: string, userId: string) {

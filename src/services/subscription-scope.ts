@@ -20,7 +20,7 @@ export async function subscriptionScope(
   args: ScopeArgs,
   permissions: Permission[],
   allowed: Scope[],
-): Promise<{ scope: Scope; id: string }> {
+): Promise<{ scope: Scope; id: string; organizationId: string }> {
   actor.assertAuthenticated();
   const given = (['organization', 'appService', 'conversation'] as const).filter(
     (scope) => allowed.includes(scope) && args[`${scope}Id`],
@@ -34,12 +34,15 @@ export async function subscriptionScope(
     ...new Set(permissions.flatMap((permission) => actor.organizationIdsWith(permission))),
   ];
   const where = { id, organizationId: { in: organizations } };
-  const found =
+  const select = { organizationId: true } as const;
+  const organizationId =
     scope === 'organization'
       ? organizations.includes(id)
+        ? id
+        : undefined
       : scope === 'appService'
-        ? await prisma.appService.count({ where })
-        : await prisma.conversation.count({ where });
-  if (!found) throw forbidden();
-  return { scope, id };
+        ? (await prisma.appService.findFirst({ where, select }))?.organizationId
+        : (await prisma.conversation.findFirst({ where, select }))?.organizationId;
+  if (!organizationId) throw forbidden();
+  return { scope, id, organizationId };
 }

@@ -18,8 +18,19 @@ export async function lockKeysInOrder(tx: Tx, keys: string[]): Promise<void> {
     FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`;
 }
 
-export const isUniqueViolation = (error: unknown): boolean =>
-  typeof error === 'object' &&
-  error !== null &&
-  'code' in error &&
-  (error as { code: unknown }).code === 'P2002';
+/**
+ * A unique constraint refused the write: P2002 from Prisma's own queries, or Postgres' 23505 from a raw
+ * statement (Prisma reports it as P2010 "Raw query failed", with the driver adapter's error in meta).
+ */
+export const isUniqueViolation = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const { code, meta } = error as {
+    code: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } };
+  };
+  const cause = meta?.driverAdapterError?.cause;
+  return (
+    code === 'P2002' ||
+    (code === 'P2010' && (cause?.kind === 'UniqueConstraintViolation' || cause?.originalCode === '23505'))
+  );
+};

@@ -5,6 +5,8 @@ import { TopicBus } from '../../src/realtime/topic-bus.js';
 import type { Database, DatabaseKind } from '../../src/db/database.js';
 import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../../src/jobs/queue.js';
+import type { ApiOptions } from '../../src/config.js';
+import type { RateLimits } from '../../src/protection/rate-limits.js';
 import { createYogaApp, type Yoga } from '../../src/yoga.js';
 import { createTestDatabase } from './db.js';
 
@@ -46,8 +48,14 @@ export const testSettings = {
   maxSubscriptionsPerConnection: 5,
 };
 
-/** A yoga app over a fresh database of the given kind; requests go through `yoga.fetch`, no port. */
-export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
+/**
+ * A yoga app over a fresh database of the given kind; requests go through `yoga.fetch`, no port. The
+ * operation limits are the defaults unless `options.api` says otherwise; no rate limits unless given.
+ */
+export async function createTestApp(
+  kind: DatabaseKind,
+  options: { api?: Partial<ApiOptions>; rateLimits?: RateLimits } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const bus = new TopicBus(new PubSub());
@@ -61,6 +69,8 @@ export async function createTestApp(kind: DatabaseKind): Promise<TestApp> {
     realtime: new RealtimePublisher(bus, logger),
     jobs,
     onJobsQueued: () => void jobsQueuedSignals++,
+    ...(options.api ? { api: options.api } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   return {
     db,

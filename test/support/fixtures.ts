@@ -1,5 +1,8 @@
 import type { TestApp } from './app.js';
 
+/** What the fixtures call: the in-process app (yoga.fetch) or a live server (HTTP) alike. */
+export type GraphQLClient = Pick<TestApp, 'gql'>;
+
 let counter = 0;
 export const uniqueEmail = (label: string) => `${label}-${Date.now().toString(36)}-${++counter}@example.test`;
 
@@ -16,7 +19,7 @@ export const SIGN_UP = /* GraphQL */ `
   }
 `;
 
-export async function signUp(app: TestApp, label: string, password = 'correct-horse-battery') {
+export async function signUp(app: GraphQLClient, label: string, password = 'correct-horse-battery') {
   const email = uniqueEmail(label);
   const response = await app.gql<{ signUp: { token: string; user: { id: string; email: string } } }>(
     SIGN_UP,
@@ -28,7 +31,7 @@ export async function signUp(app: TestApp, label: string, password = 'correct-ho
   return { ...response.data.signUp, email, password };
 }
 
-export async function createOrganization(app: TestApp, token: string, name: string) {
+export async function createOrganization(app: GraphQLClient, token: string, name: string) {
   const response = await app.gql<{ createOrganization: { organization: { id: string } } }>(
     `mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }`,
     { input: { name } },
@@ -39,7 +42,7 @@ export async function createOrganization(app: TestApp, token: string, name: stri
 }
 
 export async function createAppService(
-  app: TestApp,
+  app: GraphQLClient,
   token: string,
   organizationId: string,
   name = 'WhatsApp line',
@@ -53,7 +56,12 @@ export async function createAppService(
   return response.data.createAppService.id;
 }
 
-export async function createApiKey(app: TestApp, token: string, organizationId: string, scopes: string[]) {
+export async function createApiKey(
+  app: GraphQLClient,
+  token: string,
+  organizationId: string,
+  scopes: string[],
+) {
   const response = await app.gql<{
     createApiKey: { secret: string; apiKey: { id: string; prefix: string } };
   }>(
@@ -74,7 +82,7 @@ export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}
  * a contact, the conversation, and `messages` alternating customer and bot.
  */
 export async function insertConversation(
-  app: TestApp,
+  app: Pick<TestApp, 'db'>,
   input: {
     organizationId: string;
     appServiceId: string;

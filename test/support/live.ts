@@ -7,7 +7,9 @@ import { RealtimePublisher } from '../../src/realtime/publisher.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { ServiceSettings } from '../../src/services/deps.js';
 import type { Database } from '../../src/db/database.js';
-import { testSettings } from './app.js';
+import type { ApiOptions } from '../../src/config.js';
+import type { RateLimits } from '../../src/protection/rate-limits.js';
+import { testSettings, type GraphQLResponse } from './app.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -19,21 +21,35 @@ export interface LiveServer {
     query: string,
     variables?: Record<string, unknown>,
     auth?: { token?: string; apiKey?: string },
-  ): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>;
+  ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
 /** A listening server on a random port over the given database, with Redis pub/sub (or in-process). */
 export async function startLiveServer(
   db: Database,
-  options: { redis?: boolean; settings?: Partial<ServiceSettings> } = {},
+  options: {
+    redis?: boolean;
+    settings?: Partial<ServiceSettings>;
+    api?: Partial<ApiOptions>;
+    rateLimits?: RateLimits;
+  } = {},
 ): Promise<LiveServer> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const pubsub = createPubSub(options.redis === false ? undefined : REDIS_URL);
   const realtime = new RealtimePublisher(pubsub.bus, logger);
   const jobs = createInProcessQueue({ logger });
   const server = await startServer(
-    { db, logger, settings: { ...testSettings, ...options.settings }, bus: pubsub.bus, realtime, jobs },
+    {
+      db,
+      logger,
+      settings: { ...testSettings, ...options.settings },
+      bus: pubsub.bus,
+      realtime,
+      jobs,
+      ...(options.api ? { api: options.api } : {}),
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    },
     { port: 0, host: '127.0.0.1', connectionInitTimeoutMs: 1000 },
   );
   return {

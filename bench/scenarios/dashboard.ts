@@ -10,6 +10,9 @@
 //    once, from memory (bench/baselines/yoga-memory.ts). Goal: throughput ratio ≥ 0.35;
 //  - hand-written `pg` queries + JSON over node:http (bench/baselines/pg-http.ts): session check, count,
 //    page with contact and assignee, last messages by LATERAL join. Goal: throughput ratio ≥ 0.6.
+// The platform runs with its operation limits and rate limits on (the user's query-cost budget raised so that
+// the load does not use it up) and is also compared with the same build with both off (OPERATION_LIMITS=off,
+// RATE_LIMITS=off): what the limits cost. Goal: ratio ≥ 0.95.
 // Before measuring, the three answers are checked to be the same JSON. SQL statements per request are
 // counted in-process (the platform's GraphQL app in the bench process on the same database, db.onQuery,
 // as test/walk.test.ts does) at page sizes 10 and 100; they must be equal.
@@ -94,7 +97,12 @@ export const dashboardScenario: Scenario = {
     const services: Service[] = [];
     const dir = await mkdtemp(join(tmpdir(), 'bench-dashboard-'));
     try {
-      const platform = await startPlatform({ databaseUrl: db.url!, redisUrl: context.redisUrl });
+      // The budget is a user's hourly allowance; the load sends a day's worth of inbox pages in seconds.
+      const platform = await startPlatform({
+        databaseUrl: db.url!,
+        redisUrl: context.redisUrl,
+        env: { RATE_LIMIT_USER_COST: '1000000000/1h' },
+      });
       services.push(platform);
       const graphqlUrl = `${platform.origin}/graphql`;
       const tenant = await createTenant(graphqlUrl, 'bench-dashboard');
@@ -136,10 +144,16 @@ export const dashboardScenario: Scenario = {
           readyPath: '/healthz',
         }),
       ]);
-      services.push(yoga, handWritten);
+      const unlimited = await startPlatform({
+        databaseUrl: db.url!,
+        redisUrl: context.redisUrl,
+        env: { OPERATION_LIMITS: 'off', RATE_LIMITS: 'off' },
+      });
+      services.push(yoga, handWritten, unlimited);
       for (const [label, service] of [
         ['yoga-memory', yoga],
         ['pg-http', handWritten],
+        ['platform without limits', unlimited],
       ] as const) {
         const answer = JSON.parse(await post(service.origin)) as unknown;
         if (!isDeepStrictEqual(answer, parsed)) {
@@ -157,8 +171,18 @@ export const dashboardScenario: Scenario = {
           check: graphqlOk,
         });
       for (const service of services) await load(service.origin, 1);
-      const runs: Record<'ours' | 'yoga' | 'pg', LoadResult[]> = { ours: [], yoga: [], pg: [] };
-      const cpuPerRequest: Record<keyof typeof runs, number[]> = { ours: [], yoga: [], pg: [] };
+      const runs: Record<'ours' | 'yoga' | 'pg' | 'unlimited', LoadResult[]> = {
+        ours: [],
+        yoga: [],
+        pg: [],
+        unlimited: [],
+      };
+      const cpuPerRequest: Record<keyof typeof runs, number[]> = {
+        ours: [],
+        yoga: [],
+        pg: [],
+        unlimited: [],
+      };
       const measure = (name: keyof typeof runs, service: Service) => async () => {
         const cpu = await service.cpuMs();
         const run = await load(service.origin, seconds);
@@ -174,6 +198,7 @@ export const dashboardScenario: Scenario = {
         ours: measure('ours', platform),
         yoga: measure('yoga', yoga),
         pg: measure('pg', handWritten),
+        unlimited: measure('unlimited', unlimited),
       });
       const latencies = (name: keyof typeof runs) => ({
         p50: median(runs[name].map((run) => run.latency.p50)),
@@ -186,12 +211,18 @@ export const dashboardScenario: Scenario = {
         seconds,
         responseBytes: Buffer.byteLength(ours),
         rounds: result.rounds,
-        latencyMs: { ours: latencies('ours'), yoga: latencies('yoga'), pg: latencies('pg') },
+        latencyMs: {
+          ours: latencies('ours'),
+          yoga: latencies('yoga'),
+          pg: latencies('pg'),
+          unlimited: latencies('unlimited'),
+        },
         // CPU of the serving process only (not Postgres): where the time goes.
         cpuMsPerRequest: {
           ours: median(cpuPerRequest.ours),
           yoga: median(cpuPerRequest.yoga),
           pg: median(cpuPerRequest.pg),
+          unlimited: median(cpuPerRequest.unlimited),
         },
       };
       return [
@@ -214,6 +245,16 @@ export const dashboardScenario: Scenario = {
           baselineLabel: 'hand-written pg + node:http',
           goal: { op: '>=', value: 0.6 },
           detail: { ...detail, baselineStatementsPerRequest: 4 },
+        }),
+        compare({
+          scenario: 'dashboard',
+          metric: `${metric}, operation and rate limits on`,
+          unit: 'req/s',
+          ours: result.medians.ours,
+          baseline: result.medians.unlimited,
+          baselineLabel: 'the same build with OPERATION_LIMITS=off RATE_LIMITS=off',
+          goal: { op: '>=', value: 0.95 },
+          detail,
         }),
         report({
           scenario: 'dashboard',

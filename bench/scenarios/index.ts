@@ -1,4 +1,5 @@
 import type { Scenario } from '../support/types.js';
+import { abuseScenario } from './abuse.js';
 import { dashboardScenario } from './dashboard.js';
 import { fanoutScenario } from './fanout.js';
 import { ingestScenario } from './ingest.js';
@@ -16,4 +17,5 @@ export const scenarios: Scenario[] = [
   jobsScenario,
   sentimentScenario,
   startupScenario,
+  abuseScenario,
 ];

@@ -182,6 +182,40 @@ describe.each(backends)('classifying customer messages on %s', (kind) => {
     }
   });
 
+  it('classifies every message of a batch, also two customer messages of one conversation with one sentAt', async () => {
+    // A batch without sentAt reads the clock once: both messages carry the same sentAt.
+    const response = await app.gql<{ ingestMessages: { results: { message: { id: string } }[] } }>(
+      `mutation($i: IngestMessagesInput!) { ingestMessages(input: $i) { results { message { id } } } }`,
+      {
+        i: {
+          messages: [
+            { appServiceId, customer: { externalId: '+971509990777' }, content: 'I want to talk to a human' },
+            {
+              appServiceId,
+              customer: { externalId: '+971509990777' },
+              content: 'Do you have a discount code?',
+            },
+          ],
+        },
+      },
+      { apiKey: key },
+    );
+    const ids = response.data!.ingestMessages.results.map((result) => rawId(result.message.id));
+    const messages = await app.db.prisma.message.findMany({ where: { id: { in: ids } } });
+    expect(new Set(messages.map((message) => message.sentAt.getTime())).size).toBe(1);
+    for (const messageId of ids) {
+      expect((await processClassification(deps(), { messageId })).status).toBe('classified');
+    }
+    const escalations = await app.db.prisma.escalation.findMany({ where: { messageId: { in: ids } } });
+    expect(escalations.map((escalation) => escalation.type).sort()).toEqual([
+      'DISCOUNT_REQUEST',
+      'SPEAK_TO_HUMAN',
+    ]);
+    for (const messageId of ids) {
+      expect((await processClassification(deps(), { messageId })).status).toBe('already-classified');
+    }
+  });
+
   it('queues classification with the message, in the same transaction (transactional outbox)', async () => {
     const signals = app.jobsQueuedSignals;
     const { messageId } = await ingest('hello there');

@@ -83,6 +83,8 @@ export async function processClassification(
         contextEndIndex: message.index,
         windowStart: message.sentAt,
         windowEnd: message.sentAt,
+        // The message, not its sentAt, keys its classification: two messages can share a sentAt.
+        subjectKey: message.id,
         origin: outcome.model,
         result: {
           messageId: message.id,
@@ -199,7 +201,7 @@ async function alreadyClassified(
   messageId: string,
 ): Promise<boolean> {
   const found = await db.analysis.findFirst({
-    where: { conversationId, type: 'INTENT', result: { path: ['messageId'], equals: messageId } },
+    where: { conversationId, type: 'INTENT', subjectKey: messageId },
     select: { id: true },
   });
   return found !== null;

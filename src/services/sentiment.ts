@@ -265,7 +265,7 @@ async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Pro
 
 /**
  * A SENTIMENT_ANALYSIS and a TOPICS_DETECTED row per answered conversation, in one statement (so both or
- * neither): ON CONFLICT DO NOTHING on the unique (conversation, type, window) lets a concurrent run that
+ * neither): ON CONFLICT DO NOTHING on the unique (conversation, type, window, subject) lets a concurrent run that
  * stored the same window first win, nothing doubled. Returns the sentiment rows this call inserted. One
  * INSERT … SELECT over a JSON array: Prisma's createMany builds and maps every row in JavaScript (seconds
  * and hundreds of MB for a few thousand rows).
@@ -309,7 +309,7 @@ async function storeAnswers(
       ${window.windowStart.toISOString()}::timestamptz, ${window.windowEnd.toISOString()}::timestamptz, r.origin
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(organization_id uuid, conversation_id uuid,
       type text, context_start_index int, context_end_index int, result jsonb, origin text)
-    ON CONFLICT (conversation_id, type, window_start, window_end) DO NOTHING
+    ON CONFLICT (conversation_id, type, window_start, window_end, subject_key) DO NOTHING
     RETURNING id::text AS id, conversation_id::text AS conversation_id, type::text AS type`;
   const idOf = new Map(
     inserted

@@ -7,8 +7,10 @@ import { openDatabase, type Database, type DatabaseOptions } from './db/database
 import { createBullmqQueue } from './jobs/bullmq-queue.js';
 import { createInProcessQueue } from './jobs/in-process-queue.js';
 import { outsideQueryScope } from './db/query-cancellation.js';
-import { enqueueInTransaction, forgetOutboxJob, OutboxRelay } from './jobs/outbox.js';
-import type { JobHandler, JobQueue } from './jobs/queue.js';
+import { enqueueInTransaction, OutboxRelay } from './jobs/outbox.js';
+import type { JobHandler, JobQueue, QueueName } from './jobs/queue.js';
+import { OutboxReconciler } from './jobs/reconciler.js';
+import { OutboxSettlement } from './jobs/settlement.js';
 import { startWorkers } from './jobs/runner.js';
 import type { Logger } from './logger.js';
 import { createNotificationSenders } from './notifications/senders.js';
@@ -19,7 +21,7 @@ import { startServer, type RunningServer } from './server.js';
 import { processClassification } from './services/classification.js';
 import { drainAllQueues } from './services/conversation-actions.js';
 import type { ServiceSettings } from './services/deps.js';
-import { deliverNotification } from './services/notifications.js';
+import { deliverNotification, sweepStuckDeliveries } from './services/notifications.js';
 import { catchUpSentiment } from './services/sentiment.js';
 import { rollupMetrics } from './services/metrics-rollup.js';
 
@@ -63,10 +65,17 @@ export async function startApplication(
   };
   const pubsub = createPubSub(config.redisUrl);
   const realtime = new RealtimePublisher(pubsub.bus, logger);
+  // A job's outbox row stays until the job settles (deleted when it completes, DEAD when it has used up its
+  // tries), so a job the queue loses is found and added again (the reconciler, below; in memory, a restart).
   const jobs = config.redisUrl
-    ? createBullmqQueue(config.redisUrl, { logger })
-    : // In memory: a job's outbox row is kept until the job settles, so a restart re-runs what was lost.
-      createInProcessQueue({ logger, onSettled: (job) => forgetOutboxJob(prisma, job.id) });
+    ? createBullmqQueue(config.redisUrl, {
+        logger,
+        lockDurationMs: config.jobs.lockMs,
+        stalledIntervalMs: config.jobs.stalledCheckMs,
+      })
+    : createInProcessQueue({ logger });
+  const settlement = new OutboxSettlement(prisma, logger);
+  let reconciler: OutboxReconciler | undefined;
   const relay = new OutboxRelay(prisma, jobs, { logger, reclaimOnStart: jobs.kind === 'in-process' });
   // A kick comes from a request; the relay's pass must not be cancelled with that request's SQL.
   const kick = () => outsideQueryScope(() => void relay.kick());
@@ -115,30 +124,44 @@ export async function startApplication(
         { deliveryId: job.deliveryId },
       );
     };
+    const handlers: Partial<Record<QueueName, JobHandler>> = {
+      classification,
+      notifications: delivery,
+      metrics: async () => rollupMetrics(prisma, { now: new Date() }),
+      // Agents whose shift starts become eligible by the clock: queued conversations go to them.
+      routing: async () => ({ assigned: await drainAllQueues({ prisma, settings, realtime }) }),
+      // Each run catches up every closed hour of the look-back still missing: a lost run loses nothing.
+      sentiment: async () =>
+        (await catchUpSentiment({ prisma, model, realtime, logger })).map((w) => ({
+          windowEnd: w.windowEnd,
+          analysed: w.analysed,
+          modelCalls: w.modelCalls,
+          skipped: w.skipped,
+          failed: w.failed.length,
+        })),
+    };
     startWorkers(
       jobs,
-      {
-        classification,
-        notifications: delivery,
-        metrics: async () => rollupMetrics(prisma, { now: new Date() }),
-        // Agents whose shift starts become eligible by the clock: queued conversations go to them.
-        routing: async () => ({ assigned: await drainAllQueues({ prisma, settings, realtime }) }),
-        // Each run catches up every closed hour of the look-back still missing: a lost run loses nothing.
-        sentiment: async () =>
-          (await catchUpSentiment({ prisma, model, realtime, logger })).map((w) => ({
-            windowEnd: w.windowEnd,
-            analysed: w.analysed,
-            modelCalls: w.modelCalls,
-            skipped: w.skipped,
-            failed: w.failed.length,
-          })),
-      },
+      Object.fromEntries(
+        Object.entries(handlers).map(([queue, handler]) => [queue, settlement.settle(handler)]),
+      ),
       { concurrency: config.workerConcurrency },
     );
-    // Hourly metrics rollup (monitoring growth): at :05, after the hour's data has landed.
-    await jobs.schedule('metrics', 'hourly-rollup', '5 * * * *', {});
-    await jobs.schedule('sentiment', 'hourly', config.sentimentCron, {});
-    await jobs.schedule('routing', 'drain-queues', '* * * * *', {});
+    reconciler = new OutboxReconciler(prisma, jobs, {
+      logger,
+      intervalMs: config.jobs.reconcileIntervalMs,
+      leaseMs: config.jobs.reconcileLeaseMs,
+      schedules: [
+        // Hourly metrics rollup (monitoring growth): at :05, after the hour's data has landed.
+        { queue: 'metrics', name: 'hourly-rollup', cron: '5 * * * *' },
+        { queue: 'sentiment', name: 'hourly', cron: config.sentimentCron },
+        { queue: 'routing', name: 'drain-queues', cron: '* * * * *' },
+      ],
+      sweeps: [{ name: 'stuck deliveries', run: () => sweepStuckDeliveries(prisma) }],
+    });
+    // The first pass registers the schedules; later ones restore them if Redis lost them.
+    await reconciler.pass();
+    reconciler.start();
   }
   relay.start();
 
@@ -157,6 +180,7 @@ export async function startApplication(
             model,
             rateLimits,
             api: apiOptionsOf(config),
+            ...(pubsub.kind === 'redis' ? { readinessChecks: [() => pubsub.ping()] } : {}),
           },
           { port: config.port, host: config.host },
         );
@@ -173,8 +197,10 @@ export async function startApplication(
     stop() {
       stopping ??= (async () => {
         await server?.stop();
+        await reconciler?.stop();
         await relay.stop();
         await jobs.close();
+        await settlement.flush();
         notifications.close();
         await pubsub.close();
         rateLimitRedis?.disconnect();
@@ -194,5 +220,7 @@ export function databaseOptions(config: Config, use: 'api' | 'worker'): Database
     poolSize: config.database.poolSize,
     statementTimeoutMs:
       use === 'api' ? config.database.statementTimeoutMs : config.database.workerStatementTimeoutMs,
+    // A request answers SERVICE_UNAVAILABLE within seconds when Postgres is away; workers can wait longer.
+    connectTimeoutMs: use === 'api' ? 3000 : 10_000,
   };
 }

@@ -60,6 +60,7 @@ const envSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl(['http:', 'https:']),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().default('Conversation Intelligence <alerts@localhost>'),
   WHATSAPP_API_URL: optionalUrl(['http:', 'https:']),
@@ -75,6 +76,11 @@ const envSchema = z.object({
   SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().min(0).max(300).default(2),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(50),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  // Delivery guarantees (src/jobs): the reconciler, and how soon a dead worker's jobs move on.
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
+  RECONCILE_LEASE_SECONDS: z.coerce.number().min(0.1).max(86_400).default(60),
+  JOB_LOCK_SECONDS: z.coerce.number().min(1).max(3600).default(15),
+  JOB_STALLED_CHECK_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   WHATSAPP_TEMPLATE_NAME: optionalString,
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('en'),
@@ -119,7 +125,7 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
-  openai: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
+  openai: { apiKey: string; baseUrl: string | undefined; model: string; deadlineMs: number } | undefined;
   smtp: { url: string; from: string } | undefined;
   whatsapp:
     | { apiUrl: string; token: string; phoneNumberId: string; template?: { name: string; language: string } }
@@ -132,6 +138,8 @@ export interface Config {
   subscriberRecheckMs: number;
   maxSubscriptionsPerConnection: number;
   workerConcurrency: number;
+  /** The outbox reconciler and the queue's stalled-job recovery (src/jobs/reconciler.ts, bullmq-queue.ts). */
+  jobs: { reconcileIntervalMs: number; reconcileLeaseMs: number; lockMs: number; stalledCheckMs: number };
   allowPrivateWebhooks: boolean;
   /** NODE_ENV=production. */
   production: boolean;
@@ -211,7 +219,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
     openai: e.OPENAI_API_KEY
-      ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL }
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseUrl: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          deadlineMs: e.OPENAI_DEADLINE_MS,
+        }
       : undefined,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     whatsapp:
@@ -233,6 +246,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subscriberRecheckMs: e.SUBSCRIPTION_RECHECK_SECONDS * 1000,
     maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    jobs: {
+      reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
+      reconcileLeaseMs: e.RECONCILE_LEASE_SECONDS * 1000,
+      lockMs: e.JOB_LOCK_SECONDS * 1000,
+      stalledCheckMs: e.JOB_STALLED_CHECK_SECONDS * 1000,
+    },
     allowPrivateWebhooks: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
     production,
     operationLimits:

@@ -3,12 +3,17 @@ import { GraphQLError } from 'graphql';
 import { InputValidationError } from '@pothos/plugin-validation';
 import type { Logger } from './logger.js';
 import { withoutSuggestions } from './protection/hidden-suggestions.js';
-import { DomainError, timedOut, type DomainErrorCode } from './services/errors.js';
+import { isDatabaseUnavailable, isRedisUnavailable } from './db/unavailable.js';
+import { DomainError, serviceUnavailable, timedOut, type DomainErrorCode } from './services/errors.js';
 
 const UNEXPECTED = 'Unexpected error.';
 
 /** The HTTP status of an answer that carries this code (Yoga takes it from `extensions.http`). */
-const HTTP_STATUS: Partial<Record<DomainErrorCode, number>> = { RATE_LIMITED: 429, TIMEOUT: 503 };
+const HTTP_STATUS: Partial<Record<DomainErrorCode, number>> = {
+  RATE_LIMITED: 429,
+  TIMEOUT: 503,
+  SERVICE_UNAVAILABLE: 503,
+};
 
 function originalOf(error: unknown): unknown {
   let current = error;
@@ -95,6 +100,10 @@ export function createErrorMasker(logger: Logger, options: { hideSuggestions?: b
       );
     }
     if (isCancelledStatement(original)) return toGraphQLError(timedOut(), source);
+    if (isDatabaseUnavailable(original) || isRedisUnavailable(original)) {
+      logger.warn({ err: original, path: source?.path }, 'a backing service is unavailable');
+      return toGraphQLError(serviceUnavailable(), source);
+    }
     if (source && !source.originalError) {
       // Parse and validation errors of the operation itself.
       const code = source.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED';

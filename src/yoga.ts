@@ -40,6 +40,21 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** Limits and what the API shows about itself; the development defaults when not given. */
   api?: Partial<ApiOptions>;
+  /** Other backends /readyz must reach besides the database (Redis); each rejects when it cannot. */
+  readinessChecks?: (() => Promise<void>)[];
+}
+
+/** /readyz waits this long for each backend; a backend that does not answer makes the process not ready. */
+const READINESS_TIMEOUT_MS = 2000;
+
+function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    check(),
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('readiness check timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** What graphql-ws hands to the context factory for socket operations. */
@@ -195,7 +210,14 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
       ...(api.operationLimits ? [useOperationLimits(api.operationLimits)] : []),
       ...(api.fieldSuggestions ? [] : [useHiddenSuggestions()]),
       useRequestGuards({ anonymousIntrospection: api.anonymousIntrospection }),
-      useReadinessCheck({ endpoint: '/readyz', check: () => deps.db.ping().then(() => true) }),
+      useReadinessCheck({
+        endpoint: '/readyz',
+        check: async () => {
+          const checks = [() => deps.db.ping(), ...(deps.readinessChecks ?? [])];
+          await Promise.all(checks.map((check) => withTimeout(check, READINESS_TIMEOUT_MS)));
+          return true;
+        },
+      }),
     ],
   });
   return { yoga, authenticator, credentialWatch, failureLog };

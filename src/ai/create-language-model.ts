@@ -21,7 +21,7 @@ export class LocalModel implements LanguageModel {
 }
 
 export interface LanguageModelConfig {
-  openai?: { apiKey: string; baseUrl?: string | undefined; model: string } | undefined;
+  openai?: { apiKey: string; baseUrl?: string | undefined; model: string; deadlineMs?: number } | undefined;
 }
 
 /**
@@ -38,6 +38,7 @@ export function createLanguageModel(
     apiKey: config.openai.apiKey,
     baseUrl: config.openai.baseUrl,
     model: config.openai.model,
+    ...(config.openai.deadlineMs ? { deadlineMs: config.openai.deadlineMs } : {}),
     fallback: local,
     recordUsage: recordModelUsage(deps.prisma),
     ...(deps.onUsageError ? { onUsageError: deps.onUsageError } : {}),

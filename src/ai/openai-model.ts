@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import {
@@ -46,8 +46,15 @@ export interface OpenAIModelOptions {
   /** Any OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama; unset = api.openai.com. */
   baseUrl?: string | undefined;
   model: string;
-  /** Per HTTP attempt. Default 15000. */
+  /** Per HTTP attempt. Default 15000 (the deadline below bounds a classification further). */
   timeoutMs?: number;
+  /**
+   * A classification's whole time with the model, retries included (default 5000): then the local
+   * classifier answers, so a sick model never holds an alert back longer than this.
+   */
+  deadlineMs?: number;
+  /** The same for one sentiment batch (the hourly run; default 60000). */
+  sentimentDeadlineMs?: number;
   /** Retries of the client on 408/409/429/5xx and connection errors. Default 3. */
   maxRetries?: number;
   recordUsage?: RecordUsage;
@@ -292,6 +299,7 @@ function parseCompletion(completion: ChatCompletion): Parsed {
 
 /** A short reason for the fallback, from what the client threw after its retries. */
 export function failureReason(error: unknown): string {
+  if (error instanceof APIUserAbortError) return 'deadline';
   if (error instanceof APIConnectionTimeoutError) return 'timeout';
   if (error instanceof APIConnectionError) return 'connection error';
   if (error instanceof APIError && error.status !== undefined) {
@@ -316,9 +324,10 @@ export class OpenAIModel implements LanguageModel {
       maxRetries: options.maxRetries ?? 3,
       fetch: cappedRetryAfterFetch(options.maxRetryAfterMs ?? 30_000),
     });
+    // Open after 5 failures in a row; one trial request every 5 s (the first answer closes it again).
     this.breaker = new CircuitBreaker(
       options.breaker?.failureThreshold ?? 5,
-      options.breaker?.cooldownMs ?? 60_000,
+      options.breaker?.cooldownMs ?? 5_000,
       options.now ?? Date.now,
     );
   }
@@ -335,11 +344,13 @@ export class OpenAIModel implements LanguageModel {
     if (!this.breaker.allow()) return this.fallBack(input, context, 'circuit open');
     const usage: ModelUsage = { promptTokens: 0, completionTokens: 0 };
     let problem: string | undefined;
+    // Every request of this classification, retries included, shares one deadline.
+    const deadline = AbortSignal.timeout(this.options.deadlineMs ?? 5_000);
     // One more request when the answer fails the schema; the client retries HTTP failures on its own.
     for (let attempt = 0; attempt < 2; attempt += 1) {
       let completion: ChatCompletion;
       try {
-        completion = await this.request(input, problem);
+        completion = await this.request(input, problem, deadline);
       } catch (error) {
         this.breaker.failure();
         return this.fallBack(input, context, failureReason(error));
@@ -372,18 +383,21 @@ export class OpenAIModel implements LanguageModel {
     const usage: ModelUsage = { promptTokens: 0, completionTokens: 0 };
     let completion: ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create({
-        model: this.options.model,
-        messages: [
-          { role: 'system', content: SENTIMENT_SYSTEM_PROMPT },
-          { role: 'user', content: renderSentimentBatch(batch) },
-        ],
-        response_format: {
-          type: 'json_schema',
-          json_schema: { name: 'sentiment', strict: true, schema: sentimentJsonSchema },
+      completion = await this.client.chat.completions.create(
+        {
+          model: this.options.model,
+          messages: [
+            { role: 'system', content: SENTIMENT_SYSTEM_PROMPT },
+            { role: 'user', content: renderSentimentBatch(batch) },
+          ],
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: 'sentiment', strict: true, schema: sentimentJsonSchema },
+          },
+          ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
         },
-        ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
-      });
+        { signal: AbortSignal.timeout(this.options.sentimentDeadlineMs ?? 60_000) },
+      );
     } catch (error) {
       this.breaker.failure();
       return this.fallBackSentiment(batch, context, failureReason(error));
@@ -411,16 +425,23 @@ export class OpenAIModel implements LanguageModel {
     return { ...outcome, fallback: reason };
   }
 
-  private request(input: ClassificationInput, problem: string | undefined): Promise<ChatCompletion> {
-    return this.client.chat.completions.create({
-      model: this.options.model,
-      messages: classificationMessages(input, problem),
-      response_format: {
-        type: 'json_schema',
-        json_schema: { name: 'classification', strict: true, schema: classificationJsonSchema },
+  private request(
+    input: ClassificationInput,
+    problem: string | undefined,
+    deadline: AbortSignal,
+  ): Promise<ChatCompletion> {
+    return this.client.chat.completions.create(
+      {
+        model: this.options.model,
+        messages: classificationMessages(input, problem),
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'classification', strict: true, schema: classificationJsonSchema },
+        },
+        ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
       },
-      ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
-    });
+      { signal: deadline },
+    );
   }
 
   /** Tokens were spent whether or not the answer was usable: every answered request is recorded. */

@@ -29,6 +29,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Postgres: statement_timeout of every connection, in ms (0 or unset: none). */
   statementTimeoutMs?: number;
+  /** Postgres: how long to wait for a connection from the pool or the server (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 export interface Database {
@@ -50,7 +52,11 @@ const DEFAULT_POOL_SIZE = 10;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    return openPostgres(options.url, options.poolSize ?? DEFAULT_POOL_SIZE, options.statementTimeoutMs ?? 0);
+    return openPostgres(options.url, {
+      poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
+      statementTimeoutMs: options.statementTimeoutMs ?? 0,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    });
   }
   if (options.dataDir) {
     const onDisk = !options.dataDir.includes('://');
@@ -75,14 +81,21 @@ async function startPGlite(dataDir: string): Promise<PGlite> {
   return client;
 }
 
-function openPostgres(url: string, poolSize: number, statementTimeoutMs: number): Database {
+function openPostgres(
+  url: string,
+  options: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number },
+): Database {
+  const { poolSize, statementTimeoutMs, connectTimeoutMs } = options;
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    // A timeout so that ping() fails instead of hanging when the server does not answer.
-    connectionTimeoutMillis: 10_000,
-    // Guardrails in Postgres itself: no statement runs longer than this, no transaction idles open.
-    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    // A timeout so that a query fails instead of hanging when the server does not answer.
+    connectionTimeoutMillis: connectTimeoutMs,
+    // Guardrails in Postgres itself: no statement runs longer than this, no transaction idles open; and on
+    // this side, for a server that cannot even say so (unreachable mid-query): a little longer.
+    ...(statementTimeoutMs > 0
+      ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 2000 }
+      : {}),
     idle_in_transaction_session_timeout: 60_000,
     // Statements of an abandoned request are cancelled in Postgres (query-cancellation.ts).
     Client: cancellableClientFor(cancelTargetOf(url)),

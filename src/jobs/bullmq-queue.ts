@@ -1,19 +1,31 @@
 // The JobQueue port on BullMQ (Redis). One BullMQ Queue per queue name, made on first use; Workers are
 // started by work() and closed gracefully by close().
-import { type Job, Queue, Worker } from 'bullmq';
+import { type BackoffStrategy, type Job, Queue, Worker } from 'bullmq';
 import type { Logger } from '../logger.js';
-import type { FailedJob, JobHandler, JobOptions, JobQueue, NewJob, QueueName } from './queue.js';
+import {
+  backoffDelay,
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  type FailedJob,
+  type JobHandler,
+  type JobOptions,
+  type JobQueue,
+  type JobState,
+  type NewJob,
+  type QueueName,
+} from './queue.js';
 
 export interface BullmqQueueOptions {
   /** Key prefix of every queue (default "bull"); tests use a random one to stay apart on a shared Redis. */
   prefix?: string;
   logger?: Logger;
   /**
-   * How long a worker's lock on a job lasts without renewal (default 30 s). A job whose worker died is
-   * taken up again by another worker once the lock has expired and a stalled check has seen it.
+   * How long a worker's lock on a job lasts without renewal (default 15 s; renewed every half of it while
+   * the job runs). A job whose worker died is taken up again by another worker once the lock has expired
+   * and a stalled check has seen it: within lock + stalled interval, 25 s by default.
    */
   lockDurationMs?: number;
-  /** How often workers look for jobs whose worker died (default 30 s). */
+  /** How often workers look for jobs whose worker died (default 10 s). */
   stalledIntervalMs?: number;
   /**
    * Completed jobs kept, and so de-duplicated by id: at most `count` per queue and no older than `ageMs`
@@ -24,8 +36,10 @@ export interface BullmqQueueOptions {
   keepFailed?: number;
 }
 
-const DEFAULT_ATTEMPTS = 5;
-const DEFAULT_BACKOFF_MS = 1000;
+const DEFAULT_LOCK_MS = 15_000;
+const DEFAULT_STALLED_INTERVAL_MS = 10_000;
+/** The backoff type of our retry policy (backoffDelay), computed by the worker's backoffStrategy. */
+const CAPPED = 'capped-exponential';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -43,8 +57,19 @@ export function decodeJobId(stored: string): string {
   return unprefixed.replace(/%(25|3A)/g, (_match, code: string) => (code === '25' ? '%' : ':'));
 }
 
+/** Our retry policy for BullMQ: backoffDelay from the job's own first delay. */
+const cappedBackoff: BackoffStrategy = (attemptsMade, _type, _error, job) => {
+  const backoff = job?.opts.backoff;
+  const first =
+    typeof backoff === 'object' && backoff.delay !== undefined ? backoff.delay : DEFAULT_BACKOFF_MS;
+  return backoffDelay(attemptsMade, first);
+};
+
 export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions = {}): JobQueue {
   const connection = { url: redisUrl };
+  // Producers fail at once while Redis is away (BullMQ's advice for queues): the outbox keeps the job and
+  // the relay tries again; nothing waits on a command queued until Redis returns.
+  const producerConnection = { url: redisUrl, enableOfflineQueue: false };
   const prefix = options.prefix;
   const logger = options.logger;
   const keepCompleted = options.keepCompleted ?? { count: 10_000, ageMs: DAY_MS };
@@ -56,7 +81,7 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
     jobId: encodeJobId(jobOptions.jobId),
     delay: jobOptions.delayMs && jobOptions.delayMs > 0 ? jobOptions.delayMs : undefined,
     attempts: jobOptions.attempts ?? DEFAULT_ATTEMPTS,
-    backoff: { type: 'exponential', delay: jobOptions.backoffMs ?? DEFAULT_BACKOFF_MS },
+    backoff: { type: CAPPED, delay: jobOptions.backoffMs ?? DEFAULT_BACKOFF_MS },
     ...retention,
   });
   const queues = new Map<QueueName, Queue>();
@@ -67,7 +92,7 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
     if (closing) throw new Error('The job queue is closed.');
     let queue = queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection, ...(prefix ? { prefix } : {}) });
+      queue = new Queue(name, { connection: producerConnection, ...(prefix ? { prefix } : {}) });
       // A Queue re-emits connection errors; without a listener they would be thrown.
       queue.on('error', (error) => logger?.error({ err: error, queue: name }, 'job queue error'));
       queues.set(name, queue);
@@ -113,11 +138,15 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
           data,
           opts: {
             attempts: DEFAULT_ATTEMPTS,
-            backoff: { type: 'exponential', delay: DEFAULT_BACKOFF_MS },
+            backoff: { type: CAPPED, delay: DEFAULT_BACKOFF_MS },
             ...retention,
           },
         },
       );
+    },
+
+    async hasSchedule(queue: QueueName, name: string) {
+      return (await queueFor(queue).getJobScheduler(encodeJobId(name))) !== undefined;
     },
 
     work(queue: QueueName, handler: JobHandler, workOptions: { concurrency?: number } = {}) {
@@ -131,13 +160,15 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
             name: job.name,
             queue,
             attemptsMade: job.attemptsMade,
+            attempts: job.opts.attempts ?? 1,
           }),
         {
           connection,
           ...(prefix ? { prefix } : {}),
           concurrency: workOptions.concurrency ?? 1,
-          ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
-          ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+          lockDuration: options.lockDurationMs ?? DEFAULT_LOCK_MS,
+          stalledInterval: options.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
+          settings: { backoffStrategy: cappedBackoff },
         },
       );
       worker.on('failed', (job, error) => {
@@ -172,6 +203,26 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
         // Someone else retried or removed it meanwhile.
         if (!(await job.isFailed())) return false;
         throw error;
+      }
+    },
+
+    async state(queue: QueueName, jobId: string): Promise<JobState> {
+      const state = await queueFor(queue).getJobState(encodeJobId(jobId));
+      if (state === 'unknown') return 'missing';
+      if (state === 'completed' || state === 'failed' || state === 'delayed' || state === 'active')
+        return state;
+      return 'waiting';
+    },
+
+    async requeue(job: NewJob) {
+      const bull = queueFor(job.queue);
+      const existing = await bull.getJob(encodeJobId(job.options.jobId));
+      if (!existing) {
+        await bull.add(job.name, job.data, bullOptions(job.options));
+        return;
+      }
+      if (await existing.isFailed()) {
+        await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       }
     },
 

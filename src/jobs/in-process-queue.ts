@@ -4,7 +4,17 @@
 // (see OutboxRelay's reclaimOnStart and forgetOutboxJob) so that unfinished jobs are relayed again.
 import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from '../logger.js';
-import type { FailedJob, JobHandler, JobOptions, JobQueue, QueueName } from './queue.js';
+import {
+  backoffDelay,
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  type FailedJob,
+  type JobHandler,
+  type JobOptions,
+  type JobQueue,
+  type JobState,
+  type QueueName,
+} from './queue.js';
 
 export interface SettledJob {
   queue: QueueName;
@@ -26,8 +36,6 @@ export interface InProcessQueueOptions {
   onSettled?: (job: SettledJob) => void | Promise<void>;
 }
 
-const DEFAULT_ATTEMPTS = 5;
-const DEFAULT_BACKOFF_MS = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** setTimeout fires at once beyond this (about 24.8 days); longer waits are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -159,6 +167,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
           name: entry.name,
           queue,
           attemptsMade: entry.attemptsMade,
+          attempts: entry.attempts,
         });
         lane.jobs.delete(entry.id);
         lane.completed.set(entry.id, Date.now());
@@ -169,8 +178,8 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         const details = { queue, jobId: entry.id, name: entry.name, err: error };
         if (entry.attemptsMade < entry.attempts) {
           logger?.warn({ ...details, attemptsMade: entry.attemptsMade }, 'job failed; will retry');
-          // As BullMQ's exponential backoff: the delay doubles with each failed try.
-          delay(queue, lane, entry, entry.backoffMs * 2 ** (entry.attemptsMade - 1));
+          // As the BullMQ adapter: the delay doubles with each failed try, up to a cap.
+          delay(queue, lane, entry, backoffDelay(entry.attemptsMade, entry.backoffMs));
         } else {
           logger?.error(details, 'job failed for good');
           fail(lane, entry, messageOf(error));
@@ -201,6 +210,19 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         break;
       }
     }
+  };
+
+  const retry = (queue: QueueName, jobId: string): boolean => {
+    const lane = lanes.get(queue);
+    const entry = lane?.jobs.get(jobId);
+    if (!lane || entry?.state !== 'failed') return false;
+    lane.failedCount -= 1;
+    // A retried job gets all its attempts again, as if it were new.
+    entry.attemptsMade = 0;
+    entry.failedReason = undefined;
+    entry.failedAt = undefined;
+    makeWaiting(queue, lane, entry);
+    return true;
   };
 
   const add = (queue: QueueName, name: string, data: unknown, jobOptions: JobOptions) => {
@@ -255,6 +277,10 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
       arm();
     },
 
+    async hasSchedule(queue, name) {
+      return schedules.has(`${queue}\u0000${name}`);
+    },
+
     work(queue, handler, workOptions = {}) {
       assertOpen();
       const lane = laneOf(queue);
@@ -285,16 +311,20 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
 
     async retry(queue, jobId) {
       assertOpen();
+      return retry(queue, jobId);
+    },
+
+    async state(queue, jobId): Promise<JobState> {
       const lane = lanes.get(queue);
       const entry = lane?.jobs.get(jobId);
-      if (!lane || entry?.state !== 'failed') return false;
-      lane.failedCount -= 1;
-      // A retried job gets all its attempts again, as if it were new.
-      entry.attemptsMade = 0;
-      entry.failedReason = undefined;
-      entry.failedAt = undefined;
-      makeWaiting(queue, lane, entry);
-      return true;
+      if (entry) return entry.state;
+      return lane?.completed.has(jobId) ? 'completed' : 'missing';
+    },
+
+    async requeue(job) {
+      assertOpen();
+      if (retry(job.queue, job.options.jobId)) return;
+      add(job.queue, job.name, job.data, job.options);
     },
 
     close() {

@@ -1,7 +1,8 @@
 // The transactional outbox: a job is written as an OutboxJob row in the same transaction as the data it
 // is about, and a relay hands committed rows to the queue with the row id as job id. A crash after the
 // commit only delays the job; a crash between queue.add and marking the row only adds it again under the
-// same id, which the queue ignores.
+// same id, which the queue ignores. The row stays until its job has settled (settlement.ts) and the
+// reconciler (reconciler.ts) adds again a job the queue lost.
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
@@ -93,15 +94,6 @@ export async function relayOutbox(
   );
 }
 
-/** Deletes ENQUEUED rows relayed before `before`, at most `limit` of them; returns how many. */
-export async function pruneOutbox(prisma: PrismaClient, before: Date, limit = 1000): Promise<number> {
-  return prisma.$executeRaw`
-    DELETE FROM outbox_jobs WHERE id IN (
-      SELECT id FROM outbox_jobs
-      WHERE status = 'ENQUEUED' AND enqueued_at < ${before.toISOString()}::timestamptz
-      LIMIT ${limit})`;
-}
-
 /**
  * For the in-process queue, whose jobs live in memory only: every row it was handed and has not finished
  * goes back to PENDING, to be relayed again. Call it only where no other process relays to that queue
@@ -115,27 +107,12 @@ export async function reclaimOutbox(prisma: PrismaClient): Promise<number> {
   return count;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * For the in-process queue's onSettled: a finished job's row is deleted, so that reclaimOutbox only
- * brings back jobs that did not finish. Ids that are not outbox ids are ignored.
- */
-export async function forgetOutboxJob(prisma: PrismaClient, jobId: string): Promise<void> {
-  if (!UUID.test(jobId)) return;
-  // By id alone: a job can finish before its relay committed the ENQUEUED mark; the delete then waits for
-  // that row lock, where a condition on the status would have skipped the row still PENDING.
-  await prisma.outboxJob.deleteMany({ where: { id: jobId } });
-}
-
 export interface OutboxRelayOptions {
   /** How often the relay looks for pending rows without being kicked (default 500 ms). */
   intervalMs?: number;
   batchSize?: number;
   /** Batches per pass at most, so that one pass never runs unbounded (default 20). */
   maxBatchesPerPass?: number;
-  /** ENQUEUED rows older than this are deleted (default a day); at most once a minute, 1000 at a time. */
-  retentionMs?: number;
   /** Puts rows a previous process handed to an in-memory queue back to PENDING before the first pass. */
   reclaimOnStart?: boolean;
   /**
@@ -147,9 +124,6 @@ export interface OutboxRelayOptions {
   logger?: Logger;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const PRUNE_EVERY_MS = 60_000;
-
 /**
  * Runs relayOutbox every `intervalMs`, and at once on kick() (call it after a commit that wrote outbox
  * rows, so the job starts without waiting for the interval). Passes never overlap: a kick during a pass
@@ -159,14 +133,12 @@ export class OutboxRelay {
   private readonly intervalMs: number;
   private readonly batchSize: number;
   private readonly maxBatches: number;
-  private readonly retentionMs: number;
   private readonly coalesceMs: number;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> | undefined;
   private again = false;
   private stopped = false;
   private needsReclaim: boolean;
-  private lastPrune = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -176,7 +148,6 @@ export class OutboxRelay {
     this.intervalMs = options.intervalMs ?? 500;
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.maxBatches = options.maxBatchesPerPass ?? 20;
-    this.retentionMs = options.retentionMs ?? DAY_MS;
     this.coalesceMs = options.coalesceMs ?? 20;
     this.needsReclaim = options.reclaimOnStart ?? false;
   }
@@ -235,10 +206,6 @@ export class OutboxRelay {
     for (let batch = 0; batch < this.maxBatches && !this.stopped; batch += 1) {
       const relayed = await relayOutbox(this.prisma, this.queue, { batchSize: this.batchSize });
       if (relayed < this.batchSize) break;
-    }
-    if (Date.now() - this.lastPrune >= PRUNE_EVERY_MS) {
-      this.lastPrune = Date.now();
-      await pruneOutbox(this.prisma, new Date(Date.now() - this.retentionMs));
     }
   }
 }

@@ -14,11 +14,28 @@ export interface JobOptions {
   /** Deterministic id: adding a job whose id exists (waiting, active, completed or failed) does nothing. */
   jobId: string;
   delayMs?: number;
-  /** Total tries, the first included (default 5). */
+  /** Total tries, the first included (default DEFAULT_ATTEMPTS). */
   attempts?: number;
-  /** First retry delay; doubles on each retry (default 1000). */
+  /** First retry delay; doubles on each retry up to MAX_BACKOFF_MS (default 1000). */
   backoffMs?: number;
 }
+
+/**
+ * The retry policy of every job unless it says otherwise: 15 tries, waits doubling from 1 s up to a minute
+ * between them, about 10 minutes in all: enough to ride out a restart of Postgres or Redis. After that the
+ * job is dead-lettered (its outbox row DEAD), listed by failedJobs and revived by the reconciler.
+ */
+export const DEFAULT_ATTEMPTS = 15;
+export const DEFAULT_BACKOFF_MS = 1000;
+export const MAX_BACKOFF_MS = 60_000;
+
+/** The wait before try `attemptsMade + 1` (attemptsMade ≥ 1): exponential from `firstMs`, capped. */
+export function backoffDelay(attemptsMade: number, firstMs: number): number {
+  return Math.min(firstMs * 2 ** Math.max(0, attemptsMade - 1), MAX_BACKOFF_MS);
+}
+
+/** Where a job is now; `missing` when the queue does not know the id (never added, evicted, or lost with Redis). */
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'missing';
 
 export interface JobContext {
   id: string;
@@ -26,6 +43,8 @@ export interface JobContext {
   queue: QueueName;
   /** Tries made before this one. */
   attemptsMade: number;
+  /** Tries allowed in all: this one is the last when attemptsMade + 1 = attempts. */
+  attempts: number;
 }
 
 export type JobHandler = (name: string, data: unknown, job: JobContext) => Promise<unknown>;
@@ -58,12 +77,21 @@ export interface JobQueue {
   addMany?(jobs: NewJob[]): Promise<void>;
   /** A repeatable job on a cron pattern (UTC), keyed by name: scheduling it again replaces the schedule. */
   schedule(queue: QueueName, name: string, cron: string, data: unknown): Promise<void>;
+  /** Whether the schedule of that name exists (a Redis restarted empty has none). */
+  hasSchedule(queue: QueueName, name: string): Promise<boolean>;
   /** Starts consuming a queue in this process. */
   work(queue: QueueName, handler: JobHandler, options?: { concurrency?: number }): void;
   /** Jobs that used up their attempts, newest first. */
   failed(queue: QueueName, limit?: number): Promise<FailedJob[]>;
   /** Puts a failed job back in the queue; false when there is no such failed job. */
   retry(queue: QueueName, jobId: string): Promise<boolean>;
+  /** Where the job with this id is now. */
+  state(queue: QueueName, jobId: string): Promise<JobState>;
+  /**
+   * Runs a job again with all its tries: a failed one is retried, a missing one added; one waiting, delayed
+   * or running is left alone (it will run). For the reconciler and retryJob.
+   */
+  requeue(job: NewJob): Promise<void>;
   /** Stops taking jobs, lets running ones finish (or returns them to the queue), closes connections. */
   close(): Promise<void>;
 }

@@ -6,7 +6,8 @@ const MAX_LINES_PER_WINDOW = 100;
 /**
  * Refused requests (bad credentials, rate limits) are the caller's doing: logged at info, the first of each
  * kind from each address once per window, and under a flood one warn line per window with the counts,
- * instead of a line per request.
+ * instead of a line per request. (Also used for failures that repeat during an outage, keyed by what
+ * failed rather than by address.)
  */
 export class FailureLog {
   private readonly counts = new Map<string, { event: string; address: string; count: number }>();
@@ -16,6 +17,7 @@ export class FailureLog {
   constructor(
     private readonly logger: Logger,
     private readonly windowMs = 60_000,
+    private readonly messages = { first: 'request refused', summary: 'requests refused in the last window' },
   ) {}
 
   note(event: string, address: string, details: Record<string, unknown> = {}): void {
@@ -27,7 +29,7 @@ export class FailureLog {
       this.counts.set(key, { event, address, count: 1 });
       if (this.logged < MAX_LINES_PER_WINDOW) {
         this.logged += 1;
-        this.logger.info({ event, address, ...details }, 'request refused');
+        this.logger.info({ event, address, ...details }, this.messages.first);
       }
     }
     this.timer ??= setTimeout(() => this.flush(), this.windowMs).unref();
@@ -59,7 +61,7 @@ export class FailureLog {
           top: summary.top.slice(0, 5),
           windowMs: this.windowMs,
         },
-        'requests refused in the last window',
+        this.messages.summary,
       );
     }
     this.counts.clear();

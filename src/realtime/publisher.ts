@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { FailureLog } from '../protection/failure-log.js';
 import { CREDENTIAL_CHANGES_TOPIC, type CredentialChange } from './credential-changes.js';
 import type { TopicBus } from './topic-bus.js';
 import { topicsOf, type ConversationChange, type TopicEvents, type TopicName } from './topics.js';
@@ -24,17 +25,25 @@ interface MessageRef {
  * write already happened, and subscribers can catch up by querying.
  */
 export class RealtimePublisher {
+  /** During a Redis outage every publish fails: logged once, then counted every 10 s. */
+  private readonly failures: FailureLog;
+
   constructor(
     private readonly bus: TopicBus,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.failures = new FailureLog(logger, 10_000, {
+      first: 'publish failed (live subscribers miss this event)',
+      summary: 'publishes failed in the last window',
+    });
+  }
 
   private async publish<N extends TopicName>(name: N, event: Omit<TopicEvents[N], 'eventId'>): Promise<void> {
     const payload = { ...event, eventId: randomUUID() } as TopicEvents[N];
     try {
       await Promise.all(topicsOf(name, payload).map((topic) => this.bus.publish(topic, payload)));
     } catch (error) {
-      this.logger.error({ err: error, topic: name }, 'publish failed');
+      this.failures.note('publish failed', name, { err: String(error) });
     }
   }
 
@@ -78,7 +87,7 @@ export class RealtimePublisher {
       await this.bus.publish(CREDENTIAL_CHANGES_TOPIC, change);
     } catch (error) {
       // The subscriptions still re-check within SUBSCRIPTION_RECHECK_SECONDS of their next event.
-      this.logger.error({ err: error, topic: CREDENTIAL_CHANGES_TOPIC }, 'publish failed');
+      this.failures.note('publish failed', CREDENTIAL_CHANGES_TOPIC, { err: String(error) });
     }
   }
 

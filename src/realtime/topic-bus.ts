@@ -1,7 +1,11 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
+import { serviceUnavailable } from '../services/errors.js';
 
 /** Events one slow subscriber may have waiting before its subscription is ended. */
 export const MAX_BUFFERED_EVENTS = 1000;
+
+/** How long subscribing may wait for Redis before the subscription is refused (SERVICE_UNAVAILABLE). */
+export const SUBSCRIBE_TIMEOUT_MS = 2000;
 
 /**
  * Topics over a PubSubEngine (Redis or in-process). `listen` resolves only once the engine confirms the
@@ -26,7 +30,7 @@ export class TopicBus {
     let waiting: ((result: IteratorResult<E>) => void) | undefined;
     let failure: Error | undefined;
     let closed = false;
-    const subscriptionId = await this.engine.subscribe(
+    const subscribing = this.engine.subscribe(
       topic,
       (event: E) => {
         if (closed) return;
@@ -42,6 +46,21 @@ export class TopicBus {
       },
       {},
     );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = Symbol('timed out');
+    const subscribed = await Promise.race([
+      subscribing,
+      new Promise<typeof timedOut>((resolve) => {
+        timer = setTimeout(() => resolve(timedOut), SUBSCRIBE_TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (subscribed === timedOut) {
+      // Redis is away: refuse now, and drop the subscription if it is made once Redis is back.
+      closed = true;
+      void subscribing.then((id) => this.engine.unsubscribe(id)).catch(() => undefined);
+      throw serviceUnavailable('Live updates are unavailable for a moment; subscribe again shortly.');
+    }
+    const subscriptionId = subscribed;
     this.counts.set(topic, this.listeners(topic) + 1);
     const close = async (): Promise<IteratorResult<E>> => {
       if (!closed) {

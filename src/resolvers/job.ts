@@ -25,7 +25,7 @@ export const JobQueueNameEnum = builder.enumType('JobQueueName', {
 });
 
 const FailedJobRef = builder.objectRef<FailedJob>('FailedJob').implement({
-  description: 'A background job that used up its attempts. Kept until retried (or evicted as old).',
+  description: 'A background job that used up its tries: a dead letter, kept until it is retried and done.',
   fields: (t) => ({
     jobId: t.exposeString('id', { description: 'The job id within its queue, for retryJob.' }),
     queue: t.field({ type: JobQueueNameEnum, resolve: (job) => job.queue }),
@@ -46,8 +46,8 @@ builder.queryField('failedJobs', (t) =>
   t.field({
     type: [FailedJobRef],
     description:
-      "The organization's background jobs that failed for good, newest first (OWNER or ADMIN). Looks through " +
-      'the 1000 most recent failures of each queue.',
+      "The organization's background jobs that used up their tries (dead letters), newest first (OWNER or " +
+      'ADMIN). The reconciler also retries them by itself, at growing intervals.',
     authScopes: { user: true },
     args: {
       organizationId: t.arg.id(),
@@ -55,7 +55,7 @@ builder.queryField('failedJobs', (t) =>
       first: t.arg.int({ required: false, description: 'At most 100 (default 20).' }),
     },
     resolve: (_root, args, ctx) =>
-      jobs.listFailedJobs({ jobs: jobQueueOf(ctx) }, ctx.actor, {
+      jobs.listFailedJobs({ prisma: ctx.db.prisma, jobs: jobQueueOf(ctx) }, ctx.actor, {
         organizationId: decodeIdOf('Organization', args.organizationId),
         queue: args.queue,
         first: args.first,
@@ -80,7 +80,7 @@ builder.mutationField('retryJob', (t) =>
     authScopes: { user: true },
     args: { input: t.arg({ type: RetryJobInput }) },
     resolve: (_root, { input }, ctx) =>
-      jobs.retryFailedJob({ jobs: jobQueueOf(ctx) }, ctx.actor, {
+      jobs.retryFailedJob({ prisma: ctx.db.prisma, jobs: jobQueueOf(ctx) }, ctx.actor, {
         organizationId: decodeIdOf('Organization', input.organizationId),
         queue: input.queue,
         jobId: input.jobId,

@@ -8,7 +8,9 @@ export type DomainErrorCode =
   /** Over a rate limit or a budget; `retryAfterSeconds` says when to try again. */
   | 'RATE_LIMITED'
   /** The operation ran past its time limit and was cancelled (nothing of it was kept). */
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  /** The database or Redis is unreachable for now; retry after `retryAfterSeconds`. */
+  | 'SERVICE_UNAVAILABLE';
 
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -33,6 +35,9 @@ export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} 
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new DomainError('RATE_LIMITED', message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
+export const serviceUnavailable = (
+  message = 'The service is briefly unavailable; retry shortly (with the same idempotency key, a retry stores nothing twice).',
+) => new DomainError('SERVICE_UNAVAILABLE', message, undefined, 5);
 export const timedOut = (
   message = 'The operation took too long and was cancelled; nothing of it was kept.',
 ) => new DomainError('TIMEOUT', message);

@@ -1,28 +1,23 @@
-// Failed background jobs, for an organization's admins. Jobs are not tenant rows: each payload carries
-// the `organizationId` it belongs to (a convention of every job), and only those of the organization asked
-// about are listed or retried.
+// Failed background jobs, for an organization's admins. A job that used up its tries is a dead letter in
+// the outbox (status DEAD, see jobs/settlement.ts): that survives a Redis restart, which the queue's own
+// failed list does not. Jobs are not tenant rows: each payload carries the `organizationId` it belongs to
+// (a convention of every job), and only those of the organization asked about are listed or retried.
 import type { Actor } from '../auth/actor.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import { type FailedJob, type JobQueue, type QueueName, queueNames } from '../jobs/queue.js';
 import { badInput } from './errors.js';
 
-/**
- * How many of a queue's most recent failures are looked through for the organization's. Older failures
- * of a busy queue are neither listed nor retried from here.
- */
-export const FAILED_JOBS_SCAN = 1000;
 const MAX_PAGE = 100;
 const DEFAULT_PAGE = 20;
 
 export interface JobsDeps {
+  prisma: PrismaClient;
   jobs: JobQueue;
 }
 
-const organizationOf = (data: unknown): unknown =>
-  typeof data === 'object' && data !== null && 'organizationId' in data
-    ? (data as { organizationId: unknown }).organizationId
-    : undefined;
+const isQueueName = (value: string): value is QueueName => (queueNames as readonly string[]).includes(value);
 
-/** The organization's failed jobs, newest first (OWNER or ADMIN). */
+/** The organization's dead-lettered jobs, newest first (OWNER or ADMIN). */
 export async function listFailedJobs(
   deps: JobsDeps,
   actor: Actor,
@@ -33,18 +28,36 @@ export async function listFailedJobs(
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
     throw badInput(`first must be between 1 and ${MAX_PAGE}.`);
   }
-  const queues = input.queue ? [input.queue] : queueNames;
-  const lists = await Promise.all(queues.map((queue) => deps.jobs.failed(queue, FAILED_JOBS_SCAN)));
-  return lists
-    .flat()
-    .filter((job) => organizationOf(job.data) === input.organizationId)
-    .sort((a, b) => (b.failedAt?.getTime() ?? 0) - (a.failedAt?.getTime() ?? 0))
-    .slice(0, first);
+  const rows = await deps.prisma.outboxJob.findMany({
+    where: {
+      status: 'DEAD',
+      payload: { path: ['organizationId'], equals: input.organizationId },
+      ...(input.queue ? { queue: input.queue } : {}),
+    },
+    orderBy: [{ deadAt: 'desc' }, { id: 'asc' }],
+    take: first,
+  });
+  return rows.flatMap((row) =>
+    isQueueName(row.queue)
+      ? [
+          {
+            id: row.id,
+            queue: row.queue,
+            name: row.name,
+            data: row.payload,
+            attemptsMade: row.attemptsMade,
+            failedReason: row.lastError ?? '',
+            failedAt: row.deadAt,
+          },
+        ]
+      : [],
+  );
 }
 
 /**
- * Puts one of the organization's failed jobs back in its queue (OWNER or ADMIN). False when there is no
- * such failed job in that organization, so the answer never tells whether another tenant's job exists.
+ * Puts one of the organization's dead-lettered jobs back in its queue with all its tries (OWNER or ADMIN).
+ * False when there is no such job in that organization, so the answer never tells whether another
+ * tenant's job exists.
  */
 export async function retryFailedJob(
   deps: JobsDeps,
@@ -52,10 +65,28 @@ export async function retryFailedJob(
   input: { organizationId: string; queue: QueueName; jobId: string },
 ): Promise<boolean> {
   actor.assertCan(input.organizationId, 'appServices:manage');
-  if (input.jobId.length === 0 || input.jobId.length > 200)
-    throw badInput('jobId must be 1 to 200 characters.');
-  const failed = await deps.jobs.failed(input.queue, FAILED_JOBS_SCAN);
-  const job = failed.find((candidate) => candidate.id === input.jobId);
-  if (!job || organizationOf(job.data) !== input.organizationId) return false;
-  return deps.jobs.retry(input.queue, input.jobId);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.jobId)) {
+    // Dead letters are outbox rows: their ids are UUIDs.
+    return false;
+  }
+  const row = await deps.prisma.outboxJob.findFirst({
+    where: {
+      id: input.jobId,
+      queue: input.queue,
+      status: 'DEAD',
+      payload: { path: ['organizationId'], equals: input.organizationId },
+    },
+  });
+  if (!row) return false;
+  await deps.jobs.requeue({
+    queue: input.queue,
+    name: row.name,
+    data: row.payload,
+    options: { jobId: row.id },
+  });
+  const { count } = await deps.prisma.outboxJob.updateMany({
+    where: { id: row.id, status: 'DEAD' },
+    data: { status: 'ENQUEUED', enqueuedAt: new Date(), checkedAt: null, revivals: { increment: 1 } },
+  });
+  return count === 1;
 }

@@ -31,6 +31,9 @@ export const skipReasons = {
   noWebhooks: 'no webhook endpoint subscribed to escalation.raised and no webhook URL on this app service',
   endpointDisabled: 'the webhook endpoint is disabled',
   nothingToDeliver: 'the delivery is not about an escalation',
+  outcomeUnknown:
+    'the sender stopped while delivering (the process died); it may have arrived, and is not sent again ' +
+    'so that nobody gets it twice',
 } as const;
 
 /**
@@ -48,6 +51,12 @@ export const DISABLE_WEBHOOK_AFTER_FAILURES = 5;
 
 /** How long a run holds a delivery while sending; longer than any sender's timeouts. */
 export const DELIVERY_LEASE_MS = 120_000;
+
+/**
+ * The channels sent again when an attempt's outcome is unknown: the dashboard (the same row again) and
+ * webhooks (at least once; receivers deduplicate on webhook-id). Email and WhatsApp are never sent twice.
+ */
+const RESENDABLE_AFTER_UNKNOWN_OUTCOME = new Set<NotificationChannel>(['DASHBOARD', 'WEBHOOK']);
 
 /** A job that fires a little early (timer or clock skew) still finds its delivery due. */
 const DUE_TOLERANCE_MS = 5_000;
@@ -324,9 +333,27 @@ export async function deliverNotification(
       await deps.scheduleRetry?.(deps.prisma, retryOf(delivery.id, delivery.nextAttemptAt));
       return 'retry-later';
     }
+    if (delivery.inFlightSince && !RESENDABLE_AFTER_UNKNOWN_OUTCOME.has(delivery.channel)) {
+      // An attempt started and never reported (its process died mid-send): the message may have arrived.
+      const closed = await deps.prisma.notificationDelivery.updateMany({
+        where: { id: delivery.id, status: 'PENDING', attempts: delivery.attempts },
+        data: {
+          status: 'FAILED',
+          lastError: skipReasons.outcomeUnknown,
+          nextAttemptAt: null,
+          inFlightSince: null,
+        },
+      });
+      if (closed.count === 1) return 'failed';
+      continue;
+    }
     const claimed = await deps.prisma.notificationDelivery.updateMany({
       where: { id: delivery.id, status: 'PENDING', attempts: delivery.attempts },
-      data: { attempts: { increment: 1 }, nextAttemptAt: new Date(now.getTime() + DELIVERY_LEASE_MS) },
+      data: {
+        attempts: { increment: 1 },
+        nextAttemptAt: new Date(now.getTime() + DELIVERY_LEASE_MS),
+        inFlightSince: now,
+      },
     });
     if (claimed.count === 1) return attempt(deps, delivery, now);
     // Another run claimed it between our read and write: look again.
@@ -340,7 +367,13 @@ async function attempt(deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date)
   const skip = async (reason: string) => {
     await deps.prisma.notificationDelivery.update({
       where: { id: delivery.id },
-      data: { status: 'SKIPPED', lastError: reason, nextAttemptAt: null, attempts: delivery.attempts },
+      data: {
+        status: 'SKIPPED',
+        lastError: reason,
+        nextAttemptAt: null,
+        attempts: delivery.attempts,
+        inFlightSince: null,
+      },
     });
     return 'skipped' as const;
   };
@@ -388,7 +421,7 @@ async function attempt(deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date)
   await deps.prisma.$transaction(async (tx) => {
     await tx.notificationDelivery.update({
       where: { id: delivery.id },
-      data: { status: 'SENT', sentAt: now, nextAttemptAt: null, lastError: null },
+      data: { status: 'SENT', sentAt: now, nextAttemptAt: null, lastError: null, inFlightSince: null },
     });
     if (delivery.webhookEndpointId) {
       await tx.webhookEndpoint.updateMany({
@@ -416,14 +449,14 @@ async function recordFailure(
       const runAt = new Date(now.getTime() + delay);
       await tx.notificationDelivery.update({
         where: { id: delivery.id },
-        data: { lastError, nextAttemptAt: runAt },
+        data: { lastError, nextAttemptAt: runAt, inFlightSince: null },
       });
       await deps.scheduleRetry?.(tx, retryOf(delivery.id, runAt));
       return 'retry-later' as const;
     }
     await tx.notificationDelivery.update({
       where: { id: delivery.id },
-      data: { status: 'FAILED', lastError, nextAttemptAt: null },
+      data: { status: 'FAILED', lastError, nextAttemptAt: null, inFlightSince: null },
     });
     if (delivery.webhookEndpointId) await countEndpointFailure(tx, delivery.webhookEndpointId, now);
     return 'failed' as const;
@@ -472,4 +505,29 @@ export async function markNotificationsRead(
     data: { readAt: nowOf(deps) },
   });
   return count;
+}
+
+/**
+ * The reconciler's sweep: a delivery still PENDING a minute past its lease (or due time) with no job in the
+ * outbox for it (its job was lost with Redis, or the process died between claiming and finishing it) gets a
+ * new job. The job id is new; the delivery's own claim (status, attempts) keeps it from being sent twice.
+ * Returns how many were queued.
+ */
+export async function sweepStuckDeliveries(
+  prisma: PrismaClient,
+  now = new Date(),
+  limit = 500,
+): Promise<number> {
+  const stuckBefore = new Date(now.getTime() - DELIVERY_LEASE_MS / 2).toISOString();
+  return prisma.$executeRaw`
+    INSERT INTO outbox_jobs (id, queue, name, payload, available_at)
+    SELECT gen_random_uuid(), 'notifications', 'deliver',
+      jsonb_build_object('deliveryId', d.id::text, 'organizationId', d.organization_id::text), now()
+    FROM notification_deliveries d
+    WHERE d.status = 'PENDING'
+      AND COALESCE(d.next_attempt_at, d.created_at) < ${stuckBefore}::timestamptz
+      AND NOT EXISTS (
+        SELECT 1 FROM outbox_jobs o
+        WHERE o.queue = 'notifications' AND o.payload->>'deliveryId' = d.id::text)
+    LIMIT ${limit}`;
 }

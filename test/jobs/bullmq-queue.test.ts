@@ -107,7 +107,7 @@ describe('BullMQ queue', () => {
       ]);
       const [delivery] = await other.getWaiting();
       expect(decodeJobId(delivery!.id!)).toBe('d:2');
-      expect(delivery!.opts).toMatchObject({ attempts: 2, backoff: { type: 'exponential' } });
+      expect(delivery!.opts).toMatchObject({ attempts: 2, backoff: { type: 'capped-exponential' } });
     } finally {
       await raw.close();
       await other.close();

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codesOf, createTestApp, type TestApp } from '../support/app.js';
 import { backends } from '../support/db.js';
 import { createOrganization, rawId, signUp } from '../support/fixtures.js';
+import { enqueueInTransaction } from '../../src/jobs/outbox.js';
+import { OutboxSettlement } from '../../src/jobs/settlement.js';
 import { waitFor } from './queue-contract.js';
 
 const FAILED_JOBS = /* GraphQL */ `
@@ -44,6 +46,9 @@ describe.each(backends)('failed jobs over GraphQL on %s', (kind) => {
   let otherOrgId: string;
   let healthy = false;
   const runs: string[] = [];
+  /** The outbox ids (job ids) of our organization's job and the other one's. */
+  let ours: string;
+  let theirs: string;
 
   beforeAll(async () => {
     app = await createTestApp(kind);
@@ -65,30 +70,32 @@ describe.each(backends)('failed jobs over GraphQL on %s', (kind) => {
       expect(added.errors).toBeUndefined();
     }
 
-    app.jobs.work('notifications', async (_name, _data, job) => {
-      runs.push(job.id);
-      if (!healthy) throw new Error('SMTP refused: 550 mailbox unavailable');
-    });
-    await app.jobs.add(
+    const settlement = new OutboxSettlement(app.db.prisma);
+    app.jobs.work(
       'notifications',
-      'notify',
-      { organizationId: rawId(orgId), escalationId: 'e-1' },
-      {
-        jobId: 'notify:e-1',
-        attempts: 2,
-        backoffMs: 1,
-      },
+      settlement.settle(async (_name, _data, job) => {
+        runs.push(job.id);
+        if (!healthy) throw new Error('SMTP refused: 550 mailbox unavailable');
+      }),
     );
-    await app.jobs.add(
-      'notifications',
-      'notify',
-      { organizationId: rawId(otherOrgId), escalationId: 'e-2' },
-      {
-        jobId: 'notify:e-2',
-        attempts: 1,
-      },
+    // As the relay hands them over, with fewer tries than the default so that they die quickly.
+    const enqueue = async (payload: Record<string, string>, attempts: number) => {
+      const id = await app.db.prisma.$transaction((tx) =>
+        enqueueInTransaction(tx, { queue: 'notifications', name: 'notify', payload }),
+      );
+      await app.db.prisma.outboxJob.update({
+        where: { id },
+        data: { status: 'ENQUEUED', enqueuedAt: new Date() },
+      });
+      await app.jobs.add('notifications', 'notify', payload, { jobId: id, attempts, backoffMs: 1 });
+      return id;
+    };
+    ours = await enqueue({ organizationId: rawId(orgId), escalationId: 'e-1' }, 2);
+    theirs = await enqueue({ organizationId: rawId(otherOrgId), escalationId: 'e-2' }, 1);
+    await waitFor(
+      async () => (await app.db.prisma.outboxJob.count({ where: { status: 'DEAD' } })) === 2,
+      'both dead letters',
     );
-    await waitFor(async () => (await app.jobs.failed('notifications')).length === 2, 'both failures');
   });
   afterAll(() => app?.close());
 
@@ -101,7 +108,7 @@ describe.each(backends)('failed jobs over GraphQL on %s', (kind) => {
     expect(response.errors).toBeUndefined();
     expect(response.data?.failedJobs).toEqual([
       {
-        jobId: 'notify:e-1',
+        jobId: ours,
         queue: 'NOTIFICATIONS',
         name: 'notify',
         data: { organizationId: rawId(orgId), escalationId: 'e-1' },
@@ -115,7 +122,7 @@ describe.each(backends)('failed jobs over GraphQL on %s', (kind) => {
       { organizationId: orgId, queue: 'NOTIFICATIONS', first: 5 },
       owner,
     );
-    expect(owners.data?.failedJobs.map((job) => job.jobId)).toEqual(['notify:e-1']);
+    expect(owners.data?.failedJobs.map((job) => job.jobId)).toEqual([ours]);
     const otherQueue = await app.gql<{ failedJobs: FailedJobView[] }>(
       FAILED_JOBS,
       { organizationId: orgId, queue: 'CLASSIFICATION' },
@@ -131,7 +138,7 @@ describe.each(backends)('failed jobs over GraphQL on %s', (kind) => {
       expect(codesOf(await app.gql(FAILED_JOBS, { organizationId: orgId }, auth))).toEqual(['FORBIDDEN']);
       const retried = await app.gql(
         RETRY_JOB,
-        { input: { organizationId: orgId, queue: 'NOTIFICATIONS', jobId: 'notify:e-1' } },
+        { input: { organizationId: orgId, queue: 'NOTIFICATIONS', jobId: ours } },
         auth,
       );
       expect(codesOf(retried)).toEqual(['FORBIDDEN']);
@@ -140,32 +147,38 @@ describe.each(backends)('failed jobs over GraphQL on %s', (kind) => {
   });
 
   it("another organization's admin sees only their own failed jobs and cannot retry ours", async () => {
-    const theirs = await app.gql<{ failedJobs: FailedJobView[] }>(
+    const listed = await app.gql<{ failedJobs: FailedJobView[] }>(
       FAILED_JOBS,
       { organizationId: otherOrgId },
       otherAdmin,
     );
-    expect(theirs.data?.failedJobs.map((job) => job.jobId)).toEqual(['notify:e-2']);
+    expect(listed.data?.failedJobs.map((job) => job.jobId)).toEqual([theirs]);
     const retried = await app.gql<{ retryJob: boolean }>(
       RETRY_JOB,
-      { input: { organizationId: otherOrgId, queue: 'NOTIFICATIONS', jobId: 'notify:e-1' } },
+      { input: { organizationId: otherOrgId, queue: 'NOTIFICATIONS', jobId: ours } },
       otherAdmin,
     );
     expect(retried.data?.retryJob).toBe(false);
-    expect((await app.jobs.failed('notifications')).map((job) => job.id)).toContain('notify:e-1');
+    expect(await app.db.prisma.outboxJob.findUnique({ where: { id: ours } })).toMatchObject({
+      status: 'DEAD',
+    });
   });
 
-  it('retryJob puts the failed job back, and it runs', async () => {
+  it('retryJob puts the dead letter back, it runs, and its row goes once it has completed', async () => {
     healthy = true;
     const runsBefore = runs.length;
     const retried = await app.gql<{ retryJob: boolean }>(
       RETRY_JOB,
-      { input: { organizationId: orgId, queue: 'NOTIFICATIONS', jobId: 'notify:e-1' } },
+      { input: { organizationId: orgId, queue: 'NOTIFICATIONS', jobId: ours } },
       admin,
     );
     expect(retried.data?.retryJob).toBe(true);
     await waitFor(() => runs.length === runsBefore + 1, 'the retried run');
-    expect(runs.at(-1)).toBe('notify:e-1');
+    expect(runs.at(-1)).toBe(ours);
+    await waitFor(
+      async () => (await app.db.prisma.outboxJob.count({ where: { id: ours } })) === 0,
+      'the row to go',
+    );
     const listed = await app.gql<{ failedJobs: FailedJobView[] }>(
       FAILED_JOBS,
       { organizationId: orgId },
@@ -174,7 +187,7 @@ describe.each(backends)('failed jobs over GraphQL on %s', (kind) => {
     expect(listed.data?.failedJobs).toEqual([]);
     const again = await app.gql<{ retryJob: boolean }>(
       RETRY_JOB,
-      { input: { organizationId: orgId, queue: 'NOTIFICATIONS', jobId: 'notify:e-1' } },
+      { input: { organizationId: orgId, queue: 'NOTIFICATIONS', jobId: ours } },
       admin,
     );
     expect(again.data?.retryJob).toBe(false);

@@ -219,6 +219,60 @@ export function runQueueContract(label: string, makeHarness: () => Promise<Queue
       await expect(queue.schedule('sentiment', 'broken', 'not a cron', {})).rejects.toThrow();
     });
 
+    it('tells where a job is, and requeue() runs a failed or missing job again with all its tries', async () => {
+      let healthy = false;
+      const runs: string[] = [];
+      queue.work('classification', async (_name, _data, job) => {
+        runs.push(`${job.id}@${job.attemptsMade}/${job.attempts}`);
+        if (!healthy) throw new Error('not yet');
+      });
+      expect(await queue.state('classification', 'never-added')).toBe('missing');
+      await queue.add(
+        'classification',
+        'classify',
+        { n: 1 },
+        { jobId: 'state-1', attempts: 2, backoffMs: 1 },
+      );
+      await waitFor(async () => (await queue.state('classification', 'state-1')) === 'failed', 'the failure');
+      expect(runs).toEqual(['state-1@0/2', 'state-1@1/2']);
+      healthy = true;
+      await queue.requeue({
+        queue: 'classification',
+        name: 'classify',
+        data: { n: 1 },
+        options: { jobId: 'state-1', attempts: 2 },
+      });
+      await waitFor(
+        async () => (await queue.state('classification', 'state-1')) === 'completed',
+        'completion',
+      );
+      expect(runs.at(-1)).toBe('state-1@0/2');
+      // A completed job is left alone; a missing one is added.
+      await queue.requeue({
+        queue: 'classification',
+        name: 'classify',
+        data: {},
+        options: { jobId: 'state-1' },
+      });
+      await queue.requeue({
+        queue: 'classification',
+        name: 'classify',
+        data: {},
+        options: { jobId: 'state-2' },
+      });
+      await waitFor(
+        async () => (await queue.state('classification', 'state-2')) === 'completed',
+        'the added one',
+      );
+      expect(runs.filter((run) => run.startsWith('state-1'))).toHaveLength(3);
+    });
+
+    it('hasSchedule() says whether a schedule exists', async () => {
+      expect(await queue.hasSchedule('metrics', 'hourly-rollup')).toBe(false);
+      await queue.schedule('metrics', 'hourly-rollup', '5 * * * *', {});
+      expect(await queue.hasSchedule('metrics', 'hourly-rollup')).toBe(true);
+    });
+
     it('close() waits for a running job to finish', async () => {
       const release = gate();
       let started = false;

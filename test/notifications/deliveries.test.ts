@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/notifications/delivery-error.js';
 import type { EscalationNotice, NoticeSender } from '../../src/notifications/notice.js';
+import type { WebhookMessage } from '../../src/notifications/webhooks.js';
 import {
   deliverNotification,
   planEscalationDeliveries,
   skipReasons,
+  sweepStuckDeliveries,
   type DeliveryDeps,
 } from '../../src/services/notifications.js';
 import { codesOf, createTestApp, type TestApp } from '../support/app.js';
@@ -356,6 +358,85 @@ describe.each(backends)(
       expect(await deliverNotification(deps, { deliveryId: '00000000-0000-4000-8000-000000000000' })).toBe(
         'skipped',
       );
+    });
+
+    it('never sends an email or WhatsApp message twice when an attempt died mid-send; webhooks go again', async () => {
+      const { escalation } = await insertEscalation(app, a);
+      await app.db.prisma.$transaction((tx) =>
+        planEscalationDeliveries(tx, {
+          escalationId: escalation.id,
+          channels: { email: true, whatsapp: true },
+        }),
+      );
+      const email = recordingSender();
+      const whatsapp = recordingSender();
+      const webhook: WebhookMessage[] = [];
+      const now = new Date();
+      const deps: DeliveryDeps = {
+        prisma: app.db.prisma,
+        senders: {
+          email: email.sender,
+          whatsapp: whatsapp.sender,
+          webhook: async (_target, message) => void webhook.push(message),
+        },
+        dashboardUrl: 'https://dash.example.test',
+        now: () => now,
+      };
+      const rows = await app.db.prisma.notificationDelivery.findMany({
+        where: { escalationId: escalation.id, channel: { in: ['EMAIL', 'WEBHOOK'] } },
+      });
+      // Each was claimed by a run that died before it reported: in flight since, its lease long over.
+      await app.db.prisma.notificationDelivery.updateMany({
+        where: { id: { in: rows.map((row) => row.id) } },
+        data: {
+          attempts: 1,
+          inFlightSince: new Date(now.getTime() - 10 * 60_000),
+          nextAttemptAt: new Date(now.getTime() - 8 * 60_000),
+        },
+      });
+      for (const row of rows) await deliverNotification(deps, { deliveryId: row.id });
+      const after = await app.db.prisma.notificationDelivery.findMany({
+        where: { id: { in: rows.map((row) => row.id) } },
+      });
+      for (const row of after.filter((row) => row.channel === 'EMAIL')) {
+        expect(row).toMatchObject({
+          status: 'FAILED',
+          lastError: skipReasons.outcomeUnknown,
+          inFlightSince: null,
+        });
+      }
+      expect(email.sent).toHaveLength(0);
+      const hooks = after.filter((row) => row.channel === 'WEBHOOK');
+      expect(hooks.length).toBeGreaterThan(0);
+      expect(hooks.every((row) => row.status === 'SENT')).toBe(true);
+      expect(webhook).toHaveLength(hooks.length);
+    });
+
+    it('the reconciler sweep gives a job to a delivery left PENDING past its lease with none, once', async () => {
+      const { escalation } = await insertEscalation(app, a);
+      await app.db.prisma.$transaction((tx) =>
+        planEscalationDeliveries(tx, {
+          escalationId: escalation.id,
+          channels: { email: true, whatsapp: true },
+        }),
+      );
+      const pending = await app.db.prisma.notificationDelivery.findMany({
+        where: { escalationId: escalation.id, status: 'PENDING' },
+      });
+      expect(pending.length).toBeGreaterThan(0);
+      // Their jobs were lost (say, with Redis): no outbox row, and they are long past due.
+      await app.db.prisma.outboxJob.deleteMany({ where: { queue: 'notifications' } });
+      await app.db.prisma.notificationDelivery.updateMany({
+        where: { id: { in: pending.map((row) => row.id) } },
+        data: { createdAt: new Date(Date.now() - 10 * 60_000) },
+      });
+      expect(await sweepStuckDeliveries(app.db.prisma)).toBe(pending.length);
+      const jobs = await app.db.prisma.outboxJob.findMany({ where: { queue: 'notifications' } });
+      expect(jobs.map((job) => (job.payload as { deliveryId: string }).deliveryId).sort()).toEqual(
+        pending.map((row) => row.id).sort(),
+      );
+      // Their jobs exist now: the next sweep adds nothing.
+      expect(await sweepStuckDeliveries(app.db.prisma)).toBe(0);
     });
 
     it('shows escalation.notifications to members (not to integrator keys)', async () => {

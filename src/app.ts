@@ -17,7 +17,7 @@ import { createNotificationSenders } from './notifications/senders.js';
 import { RateLimits } from './protection/rate-limits.js';
 import { createPubSub, type PubSubHandle } from './realtime/pubsub.js';
 import { RealtimePublisher } from './realtime/publisher.js';
-import { startServer, type RunningServer } from './server.js';
+import type { RunningServer } from './server.js';
 import { processClassification } from './services/classification.js';
 import { drainAllQueues } from './services/conversation-actions.js';
 import type { ServiceSettings } from './services/deps.js';
@@ -168,7 +168,10 @@ export async function startApplication(
   const server =
     config.role === 'worker'
       ? null
-      : await startServer(
+      : // Loaded only for the api: a worker starts without the GraphQL schema and server (~1 s of imports).
+        await (
+          await import('./server.js')
+        ).startServer(
           {
             db,
             logger,

@@ -27,6 +27,8 @@ export interface LiveFeed {
 
 interface State {
   revision: number;
+  /** Moves when the socket came back after being offline: everything shown is fetched again. */
+  reconnects: number;
   perConversation: Record<string, number>;
   alerts: LiveAlert[];
   error: CombinedError | null;
@@ -38,9 +40,10 @@ type Action =
   | { type: 'dismiss'; id: string }
   | { type: 'acknowledged'; id: string; at: string }
   | { type: 'error'; error: CombinedError }
+  | { type: 'reconnected' }
   | { type: 'reset' };
 
-const initial: State = { revision: 0, perConversation: {}, alerts: [], error: null };
+const initial: State = { revision: 0, reconnects: 0, perConversation: {}, alerts: [], error: null };
 
 /** At most this many alerts are kept on screen. */
 const MAX_ALERTS = 50;
@@ -76,6 +79,9 @@ function reducer(state: State, action: Action): State {
       };
     case 'error':
       return { ...state, error: action.error };
+    case 'reconnected':
+      // Events published while the socket was down are not sent again: refetch to catch up.
+      return { ...state, revision: state.revision + 1, reconnects: state.reconnects + 1 };
     case 'reset':
       return initial;
   }
@@ -83,7 +89,21 @@ function reducer(state: State, action: Action): State {
 
 export function useLiveFeed(appServiceId: string): LiveFeed {
   const client = useClient();
+  const consoleClient = useContext(ConsoleClientContext);
   const [state, dispatch] = useReducer(reducer, initial);
+
+  useEffect(() => {
+    let wasOffline = false;
+    return (
+      consoleClient?.onStatus((status) => {
+        if (status === 'offline') wasOffline = true;
+        if (status === 'live' && wasOffline) {
+          wasOffline = false;
+          dispatch({ type: 'reconnected' });
+        }
+      }) ?? undefined
+    );
+  }, [consoleClient]);
 
   useEffect(() => {
     dispatch({ type: 'reset' });
@@ -115,7 +135,7 @@ export function useLiveFeed(appServiceId: string): LiveFeed {
 
   return {
     revision: state.revision,
-    revisionOf: (conversationId) => state.perConversation[conversationId] ?? 0,
+    revisionOf: (conversationId) => (state.perConversation[conversationId] ?? 0) + state.reconnects,
     alerts: state.alerts,
     dismissAlert: (id) => dispatch({ type: 'dismiss', id }),
     acknowledged: (id, at) => dispatch({ type: 'acknowledged', id, at }),

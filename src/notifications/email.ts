@@ -19,7 +19,7 @@ export interface EmailSender extends NoticeSender {
 export function createEmailSender(options: EmailSenderOptions): EmailSender {
   // Short timeouts: a stuck server must fail the attempt (to be retried), not hold the worker for minutes.
   const transport = createTransport(
-    { url: options.smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 },
+    { url: options.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 },
     { from: options.from },
   );
   return {

@@ -49,8 +49,8 @@ export const retrySchedules: Record<Exclude<NotificationChannel, 'DASHBOARD'>, r
 /** An endpoint whose deliveries failed this many times in a row (each after all its retries) is disabled. */
 export const DISABLE_WEBHOOK_AFTER_FAILURES = 5;
 
-/** How long a run holds a delivery while sending; longer than any sender's timeouts. */
-export const DELIVERY_LEASE_MS = 120_000;
+/** How long a run holds a delivery while sending: longer than any sender's timeouts (email at most 40 s). */
+export const DELIVERY_LEASE_MS = 60_000;
 
 /**
  * The channels sent again when an attempt's outcome is unknown: the dashboard (the same row again) and
@@ -347,6 +347,11 @@ export async function deliverNotification(
       if (closed.count === 1) return 'failed';
       continue;
     }
+    // Read before the claim, so that as little as possible stands between claiming and sending: an
+    // attempt that dies in between counts as "outcome unknown" (see RESENDABLE_AFTER_UNKNOWN_OUTCOME).
+    const notice = delivery.escalationId
+      ? await loadEscalationNotice(deps.prisma, delivery.escalationId, deps.dashboardUrl)
+      : null;
     const claimed = await deps.prisma.notificationDelivery.updateMany({
       where: { id: delivery.id, status: 'PENDING', attempts: delivery.attempts },
       data: {
@@ -355,7 +360,7 @@ export async function deliverNotification(
         inFlightSince: now,
       },
     });
-    if (claimed.count === 1) return attempt(deps, delivery, now);
+    if (claimed.count === 1) return attempt(deps, delivery, notice, now);
     // Another run claimed it between our read and write: look again.
   }
   return 'retry-later';
@@ -363,7 +368,12 @@ export async function deliverNotification(
 
 type ClaimedDelivery = Prisma.NotificationDeliveryGetPayload<{ include: { webhookEndpoint: true } }>;
 
-async function attempt(deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date): Promise<DeliveryOutcome> {
+async function attempt(
+  deps: DeliveryDeps,
+  delivery: ClaimedDelivery,
+  notice: EscalationNotice | null,
+  now: Date,
+): Promise<DeliveryOutcome> {
   const skip = async (reason: string) => {
     await deps.prisma.notificationDelivery.update({
       where: { id: delivery.id },
@@ -377,9 +387,6 @@ async function attempt(deps: DeliveryDeps, delivery: ClaimedDelivery, now: Date)
     });
     return 'skipped' as const;
   };
-  const notice = delivery.escalationId
-    ? await loadEscalationNotice(deps.prisma, delivery.escalationId, deps.dashboardUrl)
-    : null;
   if (!notice) return skip(skipReasons.nothingToDeliver);
 
   let send: () => Promise<void>;

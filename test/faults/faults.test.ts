@@ -6,6 +6,7 @@
 // and no request hung past its deadline. The figures (counts, recovery, escalation delays) are printed.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Counts,
@@ -48,16 +49,34 @@ function expectNothingLostNothingDoubled(stream: StreamResult, counts: Counts) {
   expect(counts.escalationsRaised).toBe(counts.escalationsExpected);
   expect(counts.escalationsExpected).toBe(MESSAGES / ESCALATE_EVERY);
   expect(counts.duplicateEscalations).toBe(0);
-  // Never twice: what arrived plus what was closed as uncertain is exactly one per escalation.
-  expect(counts.emailsReceived + counts.whatsappReceived + counts.uncertainDeliveries).toBe(
-    counts.emailsExpected + counts.whatsappExpected,
-  );
+  // Never twice: at most one email and one WhatsApp message per escalation…
   expect(counts.emailsReceived).toBeLessThanOrEqual(counts.emailsExpected);
   expect(counts.whatsappReceived).toBeLessThanOrEqual(counts.whatsappExpected);
+  // …and none silently missing: each one arrived, or its attempt died mid-send and it is flagged "outcome
+  // unknown" (it may have arrived too: sent, then the process or the database went before recording it).
+  expect(counts.emailsReceived + counts.whatsappReceived + counts.uncertainDeliveries).toBeGreaterThanOrEqual(
+    counts.emailsExpected + counts.whatsappExpected,
+  );
   expect(Math.max(...stream.attempts.map((attempt) => attempt.ms))).toBeLessThan(REQUEST_DEADLINE_MS);
 }
 
 describe('fault suite (services mode, real processes)', () => {
+  it('without a fault: the baseline the others are compared with', async () => {
+    stack = await startStack();
+    const stream = await ingestStream(stack, { count: MESSAGES, escalateEvery: ESCALATE_EVERY });
+    const counts = await settled(stack, stream);
+    const delays = await escalationDelays(stack, stream);
+    report('no fault', stream, counts, {
+      escalationDelayMs: { p50: percentile(delays, 50), p99: percentile(delays, 99) },
+    });
+    expectNothingLostNothingDoubled(stream, counts);
+    expect(counts.uncertainDeliveries).toBe(0);
+    expect([counts.emailsReceived, counts.whatsappReceived]).toEqual([
+      counts.emailsExpected,
+      counts.whatsappExpected,
+    ]);
+  }, 240_000);
+
   it('a worker killed with SIGKILL mid-stream: another takes its jobs over', async () => {
     stack = await startStack();
     const s = stack;
@@ -86,6 +105,7 @@ describe('fault suite (services mode, real processes)', () => {
   it('Redis killed and restarted empty: every acknowledged message is still classified', async () => {
     stack = await startStack();
     const s = stack;
+    let killedAt = 0;
     let outageMs = 0;
     const stream = await ingestStream(s, {
       count: MESSAGES,
@@ -93,24 +113,31 @@ describe('fault suite (services mode, real processes)', () => {
       during: async (index) => {
         if (index === MESSAGES / 4) {
           await s.redis.kill();
-          outageMs = Date.now();
+          killedAt = Date.now();
         }
         if (index === (3 * MESSAGES) / 4) {
+          // Ingestion goes on meanwhile; Redis stays down at least 10 s in all.
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 10_000 - Date.now())));
           await s.redis.start();
-          outageMs = Date.now() - outageMs;
+          outageMs = Date.now() - killedAt;
         }
       },
     });
     const recovering = Date.now();
     const counts = await settled(s, stream);
     // The schedules the empty Redis lost are back.
-    const schedules = await new (await import('ioredis')).Redis(s.redis.url).keys('*:repeat:*');
+    const probe = new Redis(s.redis.url);
+    const scheduleKeys = await probe.keys('*:repeat:*');
+    probe.disconnect();
+    const delays = await escalationDelays(s, stream);
     report('Redis SIGKILL and empty restart', stream, counts, {
+      escalationDelayMs: { p50: percentile(delays, 50), p99: percentile(delays, 99) },
       outageMs,
       recoveredInMs: Date.now() - recovering,
-      scheduleKeysAfter: schedules.length,
+      scheduleKeysAfter: scheduleKeys.length,
     });
     expectNothingLostNothingDoubled(stream, counts);
+    expect(scheduleKeys.length).toBeGreaterThan(0);
     // While Redis was down the api answered (the message is in Postgres); nothing waited for Redis.
     expect(stream.attempts.filter((attempt) => attempt.code === 'NO_ANSWER')).toEqual([]);
   }, 240_000);
@@ -122,16 +149,17 @@ describe('fault suite (services mode, real processes)', () => {
       count: MESSAGES,
       escalateEvery: ESCALATE_EVERY,
       during: async (index) => {
-        if (index === MESSAGES / 4) await s.proxy!.cut();
-        if (index === MESSAGES / 4 + 1) {
-          // Some requests answered while it is down; then it comes back.
-          await new Promise((resolve) => setTimeout(resolve, 6000));
-          await s.proxy!.restore();
-        }
+        if (index !== MESSAGES / 4) return;
+        await s.proxy!.cut();
+        // Back in 6 s; meanwhile the stream keeps sending (and retrying what is refused).
+        setTimeout(() => void s.proxy!.restore(), 6000);
       },
     });
     const counts = await settled(s, stream);
-    report('Postgres cut 6 s', stream, counts);
+    const delays = await escalationDelays(s, stream);
+    report('Postgres cut 6 s', stream, counts, {
+      escalationDelayMs: { p50: percentile(delays, 50), p99: percentile(delays, 99) },
+    });
     expectNothingLostNothingDoubled(stream, counts);
     const refused = stream.attempts.filter((attempt) => attempt.status >= 500);
     expect(refused.length).toBeGreaterThan(0);

@@ -270,7 +270,7 @@ export interface Counts {
   emailsReceived: number;
   whatsappExpected: number;
   whatsappReceived: number;
-  /** Deliveries closed as "outcome unknown" (a process died mid-send): not resent, so never doubled. */
+  /** Email and WhatsApp deliveries closed as "outcome unknown" (an attempt died mid-send): not resent. */
   uncertainDeliveries: number;
 }
 

@@ -1,5 +1,5 @@
 import { type NormalizedText } from '../text-normalize.js';
-import { alt, B, E, findAll, rx, sentenceAt, type Span } from './matcher.js';
+import { alt, AR, B, E, findAll, rx, sentenceAt, type Span } from './matcher.js';
 import { isNegatedAt } from './negation.js';
 import { topicOf } from './travel-terms.js';
 
@@ -51,8 +51,8 @@ const NOT_A_REQUEST_BEFORE = rx(
     `${B}(?:si|quand|lorsque|avant de|apres avoir) (?:je |j'|on |nous |vous )?$`,
     `${B}(?:si|quand|avant|avant que) (?:je|on|nous|vous) $`,
     `${B}(?:viens|vient|venons|venez|viennent) de $`,
-    // French perfect tenses: folded, "a réservé" looks like "réserve".
-    `${B}(?:ai|as|a|avons|avez|ont|est|sont|ete|etait|avait|avions)(?: (?:deja|bien|tout))? $`,
+    // French perfect tenses: folded, "a réservé" looks like "réserve" (but "m'aider à réserver" is a request).
+    `(?<!(?:aider|aidez|aidiez|pret|prete|prets|pretes|commencer|arriver|reussir|hesiter|chercher|penser) )${B}(?:ai|as|a|avons|avez|ont|est|sont|ete|etait|avait|avions)(?: (?:deja|bien|tout))? $`,
     `${B}(?:اذا|لو|لما|قبل ما|بعد ما|لين|ان) $`,
   ])}`,
 );
@@ -93,12 +93,20 @@ const OTHER_BOOKING_OBJECT = rx(
     'دوره',
     'كورس',
     'سياره',
+    'اوضه',
+    'شقه',
+    'شاليه',
   ])})${E}`,
 );
 
 /** A change to an existing booking: "change my booking", "الغاء حجز", "modifier ma réservation". */
 const CHANGE_BEFORE = rx(
   `${alt([`${B}(?:change|modify|cancel|move|amend)(?: my| the| our)? ?$`, `${B}(?:الغاء|الغي|تعديل|تغيير|رقم) (?:ال)?$`])}`,
+);
+
+/** A booking put off: "I'll book later", "ra7 e7joz ba3dein", "je réserverai plus tard", "بحجز بعدين". */
+const LATER = rx(
+  `${B}(?:later|another time|plus tard|ulterieurement|بعدين|لاحقا|بعدها|ba3dein|ba3den|ba3dain|ba3d shwai)${E}`,
 );
 
 export interface BookingRequest {
@@ -113,6 +121,7 @@ function isRequestContext(text: string, span: Span): boolean {
   if (new RegExp(NOT_A_REQUEST_BEFORE.source, 'u').test(before)) return false;
   if (new RegExp(CHANGE_BEFORE.source, 'u').test(before)) return false;
   if (new RegExp(OTHER_BOOKING_OBJECT.source, 'u').test(after)) return false;
+  if (new RegExp(LATER.source, 'u').test(text.slice(span.end, sentence.end))) return false;
   return !isNegatedAt(text, span.start);
 }
 
@@ -148,4 +157,41 @@ export function findBookingRequest(
     if (confidence > 0) return { span, confidence };
   }
   return undefined;
+}
+
+/** A booking already made, by the customer or someone else: "I already booked", "ma sœur a réservé", "حجزت". */
+const PAST_BOOKING = rx(
+  `${alt([
+    `${B}(?:i|we|he|she|they|my \\p{L}+|our \\p{L}+|company|agent)(?: (?:have|has|had|'ve|'d))?(?: already| just)? (?:booked|reserved|bought|purchased|paid for)${E}`,
+    `${B}(?:already|just) (?:booked|reserved|bought|purchased)${E}`,
+    `${B}(?:j'ai|ai|a|avons|avez|ont|as)(?: deja| bien| juste)? (?:reserve|achete|pris|paye)(?:e|s|es)?${E}`,
+    `${B}(?:viens|vient|venons|venez) de (?:reserver|acheter)${E}`,
+    `${B}[وف]?(?:حجزت|حجزنا|حجزتلنا|حجزتلي|حجزلنا|حجزلي|حجزو|حجزوا|حجزوها|قد حجزت|لقد حجزت|اتممت الحجز|تم الحجز)`,
+    `${B}(?:7ajazt|7ajazna|7jazt|7agazt|7agazna|7ajazet|7ajazetelna|7ajaz)${E}`,
+  ])}`,
+);
+
+/**
+ * Whether the rules saw a booking mentioned and ruled a request out: a booking already made, a condition
+ * ("before I book"), a change to an existing booking, a hotel or table, or a negation. The learned model may
+ * not add BOOK_FLIGHT then.
+ */
+/** Changing or cancelling a booking that exists: "cancel my booking", "décaler mon vol", "الغاء حجزي". */
+const EXISTING_BOOKING_CHANGE = rx(
+  `${alt([
+    `${B}(?:cancel|change|modify|move|amend|reschedule|upgrade)(?: my| the| our| this)? (?:booking|reservation|flight|ticket|trip|return|seat)s?${E}`,
+    `${B}(?:annuler|modifier|changer|decaler|deplacer|reporter)(?: ma| mon| la| le| notre| nos| mes)? (?:reservation|vol|billet|retour|depart|voyage)s?${E}`,
+    `${B}[وف]?(?:الغاء|الغي|نلغي|تلغي|تعديل|تغيير|اغير|غير|نغير|اعدل|تاجيل|اجل|اقدم|قدم)(?: موعد| تاريخ)? ${AR}(?:حجز|رحله|تذكره|موعد)`,
+    `${B}(?:elghi|alghi|ghayyer|ghayer|a8ayar|aghayyar|t2ajjel|a2ajjel)(?: maw3ed| tari5)? (?:el |l)?(?:7ajz|7agz|re7le|re7la|tazkara|maw3ed)`,
+  ])}`,
+);
+
+export function bookingRuledOut(message: NormalizedText, context: readonly NormalizedText[]): boolean {
+  const text = message.text;
+  if (new RegExp(PAST_BOOKING.source, 'u').test(text)) return true;
+  if (new RegExp(EXISTING_BOOKING_CHANGE.source, 'u').test(text)) return true;
+  const candidates = BOOKING_VERBS.flatMap((re) => findAll(text, re));
+  return candidates.some(
+    (span) => !isRequestContext(text, span) || flightConfidence(message, span, context) === 0,
+  );
 }

@@ -60,7 +60,12 @@ const DISCOUNT_TERMS: readonly RegExp[] = [
       'geste commercial',
       'offres? (?:speciales?|du moment|en cours)',
       'rembourser la difference',
+      'ventes? (?:flash|privees?)',
+      'codes? (?:de )?(?:parrainage|reduction|reduc)',
+      'faire (?:un |une )?(?:\\d+ ?%|remise|reduction|ristourne|prix)',
+      'flash sales?',
       // Arabizi
+      's[ie]?3r (?:5as|khas|5ass|mo5affad)',
       'khasm',
       '5asm',
       'takhfee?d',
@@ -74,7 +79,11 @@ const DISCOUNT_TERMS: readonly RegExp[] = [
   ),
   rx(`${AR}كود (?:ال)?(?:خصم|تخفيض|برومو|كوبون|عرض)`),
   rx(`${B}(?:في|فيه|عندكم|عندك|اي) عرض`),
-  rx(`${AR}سعر (?:خاص|مخفض|ارخص|افضل|احسن)`),
+  rx(`${AR}سعر (?:خاص|مخفض|ارخص|افضل|احسن|مطابق)`),
+  rx(`${B}(?:مطابقه (?:ال)?سعر|تطابقون (?:ال)?سعر|تطابق (?:ال)?سعر)`),
+  rx(
+    `${B}(?:ممكن |تقدر |تقدرو |فيكن |فيك |ت)?(?:نزل|تنزل|تنزلو|خفض|تخفض|تخفضو|تخففو|خفف)(?:لي|ولي|لنا|ولنا|ون|وا)? ?(?:ال)?(?:فاتوره|فاتورتي|الفاتوره|القسط|الاشتراك)`,
+  ),
   rx(
     `${B}(?:ممكن |تقدر |تقدرو |ت)?(?:نزل|تنزل|تنزلو|خفض|تخفض|تخفضو)(?:لي|ولي|لنا|ولنا)?(?: شوي| شويه| شوية)? (?:ب|في |من )?(?:ال)?سعر`,
   ),
@@ -146,6 +155,26 @@ const REQUEST_CUE = rx(
   ])}${E}`,
 );
 
+/**
+ * "تم خصم المبلغ مرتين", "خصم رسوم التحويل", "et5asam el mablagh": خصم as a verb or with an amount means the
+ * money was charged or deducted, not money off.
+ */
+const DEDUCTED_BEFORE = rx(`${B}(?:تم|قد تم|وتم|اتم|لقد تم|لاحظت|يتم|رح يتم|هيتم|حيتم) ?$`);
+const DEDUCTED_AFTER = rx(
+  `^ ?(?:ال)?(?:مبلغ|المبلغ|مبالغ|رسوم|قيمه|قسط|فلوس|مصاري|مصاريف|فاتوره|ثمن|سعر التذكره|\\d+(?![\\d.,]* ?(?:%|٪|بالميه|في الميه))|من (?:حسابي|بطاقتي|كارتي|الكارت|البطاقه|الحساب|راتبي|الراتب|المرتب|رصيدي))`,
+);
+const DEDUCTED_ARABIZI = rx(`${B}(?:et5asam|it5asam|et5asamo|ta5asamo|5asamo|5asamto|nkhasam|et?khasam)${E}`);
+
+function isDeduction(text: string, span: Span): boolean {
+  const words = text.slice(span.start, span.end);
+  if (!/خصم/u.test(words)) return false;
+  const before = text.slice(Math.max(0, span.start - 12), span.start);
+  const after = text.slice(span.end, span.end + 30);
+  return (
+    new RegExp(DEDUCTED_BEFORE.source, 'u').test(before) || new RegExp(DEDUCTED_AFTER.source, 'u').test(after)
+  );
+}
+
 export interface DiscountRequest {
   span: Span;
   confidence: number;
@@ -172,10 +201,31 @@ function isRequest(text: string, span: Span): boolean {
 }
 
 export function findDiscountRequest(text: string): DiscountRequest | undefined {
+  // "Is the code case-sensitive? Never mind, it worked": the code did its job, whatever was asked first.
+  if (new RegExp(ALREADY_APPLIED.source, 'u').test(text)) return undefined;
   for (const span of discountSpans(text)) {
-    if (isNegatedAt(text, span.start)) continue;
+    if (isNegatedAt(text, span.start) || isDeduction(text, span)) continue;
     if (!isRequest(text, span)) continue;
     return { span, confidence: 0.85 };
   }
   return undefined;
+}
+
+/**
+ * Whether the rules saw money-off words and ruled a request out: negated ("I don't want a voucher"), a code
+ * that already worked, an amount that was charged ("تم خصم المبلغ", "et5asam"), or a service offered with no
+ * money-off word at all ("do you offer weekend classes?"). The learned model may not add DISCOUNT_REQUEST then.
+ */
+/** "Do you offer weekend classes?": offering a service, not an offer on a price. */
+const OFFERS_A_SERVICE = rx(
+  `${B}(?:do|does|would|can) (?:you|they|the \\p{L}+) (?:offer|provide|have)|${B}(?:vous )?(?:proposez|offrez)(?:-vous)?|${B}هل (?:تقدمون|توفرون)`,
+);
+
+export function discountRuledOut(text: string): boolean {
+  if (findAll(text, DEDUCTED_ARABIZI).length > 0) return true;
+  const spans = discountSpans(text);
+  if (spans.length === 0) return new RegExp(OFFERS_A_SERVICE.source, 'u').test(text);
+  // "Is the code case-sensitive? Nevermind, it worked": the whole message counts.
+  if (spans.length > 0 && new RegExp(ALREADY_APPLIED.source, 'u').test(text)) return true;
+  return spans.some((span) => isNegatedAt(text, span.start) || isDeduction(text, span));
 }

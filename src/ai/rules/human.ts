@@ -138,6 +138,10 @@ const HUMAN_REQUESTS: readonly RegExp[] = [
     `${B}(?:someone|somebody|a (?:human|person|colleague)|an agent|your colleague|someone else|a real person)(?: of (?:yours|your team))?(?: to| can| could| please| should)? take (?:over|my case|this over)${E}`,
   ),
   rx(`${B}hand (?:me |this |it )?over to${E}`),
+  // English: saying again that a person was asked for ("Hello?? I asked for a human agent").
+  rx(
+    `${B}(?:i|we)(?: already| just)? (?:asked|requested|said|told you|have been asking|'?ve been asking|keep asking|am asking|'?m asking)(?: you)? (?:for|to (?:speak|talk|chat) (?:to|with))? ?(?:a |an |the |your )?(?:(?:real|actual|live|human) )?(?:human|person|agent|representative|manager|supervisor|someone|somebody)${E}`,
+  ),
   // French.
   rx(
     `${B}(?:parler|discuter|echanger|m'adresser|avoir affaire|avoir|joindre|contacter)(?: directement)? (?:a |au |avec )?${gap(3)}${HUMAN_FR}${E}`,
@@ -146,6 +150,13 @@ const HUMAN_REQUESTS: readonly RegExp[] = [
     `${B}(?:passez|passe|passer|mettez|mettre|transferez|transferer|redirigez|rediriger|orientez|orienter)(?:-| )?(?:moi|nous)?(?: en (?:relation|contact|ligne))? (?:a |au |avec |vers )?${gap(2)}${HUMAN_FR}${E}`,
   ),
   rx(`${B}(?:rappelez-moi|me rappeler|me recontacter|m'appeler|appelez-moi|contactez-moi|me contacter)${E}`),
+  // French: someone takes over ("un collègue pourrait-il reprendre le dossier", "qu'un agent prenne le relais").
+  rx(
+    `${B}${HUMAN_FR} (?:[\\p{L}\\p{N}'-]+ ){0,4}?(?:reprendre|reprenne|reprend|prendre le relais|prenne le relais|prend le relais|s'occuper de (?:mon|ce|mon) (?:dossier|cas|probleme))${E}`,
+  ),
+  rx(
+    `${B}(?:j'ai|je vous ai|je t'ai) (?:deja )?demande (?:a parler a )?(?:un |une |le |la )?(?:vrai |vraie )?(?:humain|personne|conseiller|conseillere|agent|responsable)${E}`,
+  ),
   rx(
     `${B}(?:(?:je veux|je voudrais|je souhaite|je souhaiterais|j'aimerais|je demande|il me faut|donnez-moi) |j'ai besoin d')${gap(2)}(?:un |une |le |la |l')?(?:vrai |vraie )?(?:humain|personne|conseiller|conseillere|agent|responsable|operateur|manager|quelqu'?un)${E}`,
   ),
@@ -166,6 +177,10 @@ const HUMAN_REQUESTS: readonly RegExp[] = [
   rx(
     `${B}[وف]?(?:ابي|ابغى|ابغي|بدي|اريد|عايز|عاوز|ودي|حاب|حابب|محتاج|احتاج|بغيت|نبي|نبغى|بدنا|نريد) ${gap(1)}${AR}(?:موظف|انسان|شخص حقيقي|مسوول|مدير|مشرف|ممثل|احد الموظفين|خدمه العملاء|بشري)`,
   ),
+  // Arabic: asking again for a person ("صار لي عشر دقايق اطلب موظف", "طلبت موظف").
+  rx(
+    `${B}[وف]?(?:طلبت|اطلب|بطلب|عم اطلب|نطلب|طالب) ${gap(1)}${AR}(?:موظف|انسان|شخص|مسوول|مدير|مشرف|بني ادم)`,
+  ),
   // Arabizi.
   rx(
     `${B}(?:b|n)?(?:e7ki|ehki|a7ki|ahki|7ki|e7ke|a7ke|et7adath|atkalam|etkal+am|ak+al+em|kal+em|kalim|7aw+elni|7awalni|was+elni|wasalni)(?: (?:ma3|m3|ma|3ala|la|3a))? ${gap(1)}${HUMAN_ARABIZI}${E}`,
@@ -175,7 +190,7 @@ const HUMAN_REQUESTS: readonly RegExp[] = [
 
 /** A message that is nothing but a person's title: "human please", "agent!", "un conseiller svp". */
 const BARE_REQUEST = rx(
-  `^[^\\p{L}\\p{N}]*(?:an? |un |une |le )?(?:human|agent|representative|operator|real person|live agent|humain|conseiller|conseillere|موظف|مسوول)(?: please| pls| plz| svp| s'il vous plait| لو سمحت| من فضلك)?[^\\p{L}\\p{N}]*$`,
+  `^[^\\p{L}\\p{N}]*(?:(?:transfer|transfert|transferer) (?:to|vers) )?(?:an? |un |une |le )?(?:human|agent|representative|operator|real person|live agent|humain|conseiller|conseillere|operat(?:eur|rice)|موظف|مسوول)(?: please| pls| plz| svp| stp| s'il vous plait| لو سمحت| من فضلك)?[^\\p{L}\\p{N}]*$`,
 );
 
 /** "Are you a bot?", "am I talking to a real person?": questions about who answers, not requests. */
@@ -236,4 +251,39 @@ export function findHumanRequest(text: string): HumanRequest | undefined {
     return { span, confidence: 0.9, manager };
   }
   return undefined;
+}
+
+/** Any word for a person, in any of the languages. */
+const PERSON_WORD = rx(
+  `${alt([`${B}${HUMAN_EN}${E}`, `${B}${HUMAN_FR}${E}`, `${AR}${HUMAN_AR}`, `${B}${HUMAN_ARABIZI}${E}`])}`,
+);
+
+/** "Do I have to call an agent to add an infant?": how things work, not a request for a person now. */
+const PROCESS_QUESTION = rx(
+  `${alt([
+    `${B}(?:do|would|will|should|must) (?:i|we) (?:need|have) to (?:call|phone|contact|speak (?:to|with)|talk (?:to|with)|go through|see|ask) (?:an? |the |your )?(?:agent|advis[eo]r|representative|person|someone|human|staff|call cent(?:re|er))`,
+    `${B}(?:faut-il|dois-je|est-ce qu'il faut|il faut) (?:appeler|contacter|passer par|parler a|voir) (?:un |une |le |la )?(?:agent|conseiller|conseillere|humain|service client)`,
+    `${B}(?:لازم|هل يجب ان|هل لازم|يجب ان) (?:اكلم|اتصل ب|اتصل على|اتواصل مع|احكي مع) (?:ال)?(?:موظف|خدمه العملاء)`,
+    `${B}lazem (?:e7ke|akalem|atasel) ma3 (?:mwazzaf|mowazaf|7ada|7ad)`,
+  ])}`,
+);
+
+/**
+ * Whether the rules saw a person mentioned and ruled a request out: a refused or negated request ("I don't
+ * need an agent", "ما ابي اكلم احد"), a question about who answers ("are you a bot?"), or how things work ("do
+ * I need to call an agent to…?"). The learned model may not add SPEAK_TO_HUMAN then.
+ */
+export function humanRequestRuledOut(text: string): boolean {
+  const candidates = HUMAN_REQUESTS.flatMap((re) => findAll(text, re));
+  if (
+    candidates.some(
+      (span) =>
+        isNegatedAt(text, span.start) || isIdentityQuestion(text, span) || isProcessQuestion(text, span),
+    )
+  ) {
+    return true;
+  }
+  if (new RegExp(IDENTITY_QUESTION.source, 'u').test(text)) return true;
+  if (new RegExp(PROCESS_QUESTION.source, 'u').test(text)) return true;
+  return findAll(text, PERSON_WORD).some((span) => isNegatedAt(text, span.start, { window: 6 }));
 }

@@ -152,7 +152,8 @@ const REFUSAL = rx(
 
 const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
 
-function isNegatorToken(token: string): boolean {
+/** Whether a token of normalised text negates ("not", "pas", "مش", "mish", "n'ai"…). */
+export function isNegatorToken(token: string): boolean {
   const bare = token.replace(/'/g, '');
   if (NEGATOR_WORDS.has(token) || NEGATOR_WORDS.has(bare)) return true;
   if (token.endsWith("n't")) return true;

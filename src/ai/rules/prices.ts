@@ -66,42 +66,120 @@ const KNOW_REQUEST = rx(
   ])}${E}`,
 );
 
+/** "I'm not asking the fare", "je ne vous demande pas le prix", "ما اسأل عن السعر", "السعر مش فارق". */
+const NOT_ASKING = rx(
+  `${alt([
+    `(?:${B}not|n'?t|${B}never) (?:really )?(?:asking|ask|asked|care|interested|bothered|looking)(?: (?:about|for|at|you))?`,
+    `${B}(?:ne|n') ?(?:vous |te |t')?(?:demande|demandais|parle|interesse|cherche)(?: pas| plus)`,
+    `${B}(?:m'en fiche|m'en fous|peu importe|je m'en moque)`,
+    `${B}(?:ما|مش|مو|مب|لا|انا ما|انا مش) ?(?:اسال|بسال|عم اسال|يهمني|فارق|فارقه|مهم|يهم|ادور|بدور)`,
+    `${B}(?:mish|msh|mosh|ma|mesh) (?:3am )?(?:es2al|bes2al|bas2al|mohem|far2|fare2)`,
+  ])}`,
+);
+const NOT_ASKING_AFTER = rx(
+  `^[^.!?]{0,30}?${alt([
+    `${B}(?:doesn'?t|does not|don'?t) matter`,
+    `${B}(?:m'importe peu|n'est pas (?:important|la question)|je m'en fiche)`,
+    `${B}(?:ما يهمني|مش فارق|مو مهم|مش مهم|ما بيهمني|لا يهمني)`,
+    `${B}(?:mish mohem|msh mohem|ma byhemmni)`,
+  ])}`,
+);
+
+/** How long, not how much: "combien de temps dure le vol", "how long is the flight", "كم مدة الرحلة". */
+const DURATION_QUESTION = rx(
+  `${alt([
+    `${B}how (?:long|many hours)`,
+    `${B}how much time`,
+    `${B}combien (?:de temps|d'heures)`,
+    `${B}(?:كم|قديش|قد ايه|ما) (?:مده|تستغرق|ساعه|ساعات|بتاخد|بياخد|ياخذ|تاخذ)`,
+    `${B}(?:مده|مدة) (?:الرحله|الطيران)`,
+    `${B}(?:2adesh|kam) (?:moddet|sa3a|sa3at)`,
+  ])}`,
+);
+
+function notAsking(text: string, cue: Span): boolean {
+  const sentence = sentenceAt(text, cue.start);
+  const before = text.slice(Math.max(sentence.start, cue.start - 50), cue.start);
+  const after = text.slice(cue.end, sentence.end);
+  return (
+    new RegExp(NOT_ASKING.source, 'u').test(before) || new RegExp(NOT_ASKING_AFTER.source, 'u').test(after)
+  );
+}
+
 export interface PriceQuestion {
   span: Span;
   confidence: number;
 }
 
 function isAsking(text: string, cue: Span): boolean {
+  if (notAsking(text, cue)) return false;
   if (isQuestionAt(text, cue.start)) return true;
   const sentence = sentenceAt(text, cue.start);
   if (text.slice(sentence.start, cue.start).trim() === '') return true; // "Price of business class to Singapore"
   return new RegExp(KNOW_REQUEST.source, 'u').test(text.slice(sentence.start, sentence.end));
 }
 
-/** Confidence that the price asked about is a fare, or 0 when it is something else or unknown. */
-function fareConfidence(message: NormalizedText, cue: Span, context: readonly NormalizedText[]): number {
-  const inSentence = topicOf(message, sentenceAt(message.text, cue.start), cue.start);
-  if (inSentence !== 'none') return inSentence === 'flight' ? 0.85 : 0;
+/** What the price asked about is: a fare (with a confidence), another item, or unknown. */
+function pricedThing(
+  message: NormalizedText,
+  cue: Span,
+  context: readonly NormalizedText[],
+): { topic: 'flight' | 'other' | 'none'; confidence: number } {
+  // "How much to add a bag?", "combien pour ajouter un bagage": the thing named right after the cue is priced.
+  const sentence = sentenceAt(message.text, cue.start);
+  const right = topicOf(message, { start: cue.end, end: Math.min(sentence.end, cue.end + 40) }, cue.end);
+  if (right !== 'none') return { topic: right, confidence: 0.85 };
+  const inSentence = topicOf(message, sentence, cue.start);
+  if (inSentence !== 'none') return { topic: inSentence, confidence: 0.85 };
   const inMessage = topicOf(message, undefined, cue.start);
-  if (inMessage !== 'none') return inMessage === 'flight' ? 0.8 : 0;
+  if (inMessage !== 'none') return { topic: inMessage, confidence: 0.8 };
   for (const earlier of [...context].reverse().slice(0, 4)) {
     const topic = topicOf(earlier);
-    if (topic !== 'none') return topic === 'flight' ? 0.7 : 0;
+    if (topic !== 'none') return { topic, confidence: 0.7 };
   }
-  return 0;
+  return { topic: 'none', confidence: 0 };
+}
+
+/** Confidence that the price asked about is a fare, or 0 when it is something else or unknown. */
+function fareConfidence(message: NormalizedText, cue: Span, context: readonly NormalizedText[]): number {
+  const thing = pricedThing(message, cue, context);
+  return thing.topic === 'flight' ? thing.confidence : 0;
 }
 
 /** The first question about a flight's price in `message`; `exclude` holds discount spans. */
+function priceCues(text: string, exclude: readonly Span[]): Span[] {
+  return PRICE_CUES.flatMap((re) => findAll(text, re))
+    .filter((cue) => !exclude.some((d) => overlaps(d, cue)))
+    .sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Whether the rules saw a price mentioned and ruled a fare question out: the customer says they are not asking
+ * it, asks how long rather than how much, or asks another item's price (a bag, a seat, a course) and names no
+ * flight.
+ * The learned model may not add FLIGHT_PRICES then.
+ */
+export function fareQuestionRuledOut(
+  message: NormalizedText,
+  context: readonly NormalizedText[],
+  exclude: readonly Span[] = [],
+): boolean {
+  const text = message.text;
+  if (new RegExp(DURATION_QUESTION.source, 'u').test(text)) return true;
+  return priceCues(text, exclude).some((cue) => {
+    if (notAsking(text, cue)) return true;
+    if (!isAsking(text, cue)) return false;
+    return pricedThing(message, cue, context).topic === 'other' && topicOf(message) === 'other';
+  });
+}
+
 export function findPriceQuestion(
   message: NormalizedText,
   context: readonly NormalizedText[],
   exclude: readonly Span[] = [],
 ): PriceQuestion | undefined {
   const text = message.text;
-  const cues = PRICE_CUES.flatMap((re) => findAll(text, re))
-    .filter((cue) => !exclude.some((d) => overlaps(d, cue)))
-    .sort((a, b) => a.start - b.start);
-  for (const cue of cues) {
+  for (const cue of priceCues(text, exclude)) {
     if (!isAsking(text, cue)) continue;
     const confidence = fareConfidence(message, cue, context);
     if (confidence > 0) return { span: cue, confidence };

@@ -28,19 +28,17 @@ export function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-/**
- * Hashes feature names into a sparse vector: the low bits pick the bucket, the top bit the sign. A name counts
- * once however often it occurs (names are told apart by their full 32-bit hash).
- */
-export function hashFeatures(names: Iterable<string>, seen: Set<number> = new Set()): SparseVector {
-  const buckets = new Map<number, number>();
-  for (const name of names) {
-    const hash = fnv1a(name);
+/** Adds hashed names to buckets: the low bits pick the bucket, the top bit the sign; each hash counts once. */
+function addHashes(hashes: Iterable<number>, seen: Set<number>, buckets: Map<number, number>): void {
+  for (const hash of hashes) {
     if (seen.has(hash)) continue;
     seen.add(hash);
     const index = hash & (FEATURE_BUCKETS - 1);
     buckets.set(index, (buckets.get(index) ?? 0) + (hash >>> 31 === 1 ? -1 : 1));
   }
+}
+
+function toVector(buckets: Map<number, number>): SparseVector {
   const indices: number[] = [];
   const values: number[] = [];
   for (const [index, value] of buckets) {
@@ -49,6 +47,16 @@ export function hashFeatures(names: Iterable<string>, seen: Set<number> = new Se
     values.push(value);
   }
   return { indices: Int32Array.from(indices), values: Int8Array.from(values) };
+}
+
+/**
+ * Hashes feature names into a sparse vector: the low bits pick the bucket, the top bit the sign. A name counts
+ * once however often it occurs (names are told apart by their full 32-bit hash).
+ */
+export function hashFeatures(names: Iterable<string>): SparseVector {
+  const buckets = new Map<number, number>();
+  addHashes([...names].map(fnv1a), new Set(), buckets);
+  return toVector(buckets);
 }
 
 const TOKEN = /[\p{L}\p{N}]+(?:'\p{L}+)?/gu;
@@ -156,6 +164,16 @@ export function featurizeWithSignals(
   input: Omit<FeatureInput, 'signals'>,
   signalSets: readonly (readonly string[])[],
 ): SparseVector[] {
-  const text = textFeatureNames(input);
-  return signalSets.map((signals) => hashFeatures([...text, ...signals.map((signal) => `r:${signal}`)]));
+  const seen = new Set<number>();
+  const text = new Map<number, number>();
+  addHashes(textFeatureNames(input).map(fnv1a), seen, text);
+  return signalSets.map((signals) => {
+    const buckets = new Map(text);
+    addHashes(
+      signals.map((signal) => fnv1a(`r:${signal}`)),
+      new Set(seen),
+      buckets,
+    );
+    return toVector(buckets);
+  });
 }

@@ -21,7 +21,7 @@ import { findHumanRequest, humanRequestRuledOut, type HumanRequest } from './rul
 import { detectLanguage } from './rules/language.js';
 import { evidenceOf } from './rules/matcher.js';
 import { acceptance, offerIn, type Offer } from './rules/offers.js';
-import { fareQuestionRuledOut, findPriceQuestion } from './rules/prices.js';
+import { fareQuestionRuledOut, findFareFollowUp, findPriceQuestion } from './rules/prices.js';
 import { findCustomerUnanswered, isBotFallback } from './rules/unanswered.js';
 import { normalizeWithMap, type NormalizedText } from './text-normalize.js';
 
@@ -126,7 +126,12 @@ function discountEscalation(facts: Facts): DetectedEscalation | undefined {
 function priceEscalation(facts: Facts): DetectedEscalation | undefined {
   const exclude = discountSpans(facts.message.text);
   const price = findPriceQuestion(facts.message, facts.contextTexts, exclude);
-  return price && escalation('FLIGHT_PRICES', price.confidence, evidenceOf(facts.message, price.span));
+  if (price) return escalation('FLIGHT_PRICES', price.confidence, evidenceOf(facts.message, price.span));
+  const followUp = findFareFollowUp(facts.message, facts.botReply, facts.contextTexts);
+  return (
+    followUp &&
+    escalation('FLIGHT_PRICES', followUp.confidence, wholeMessageEvidence(facts.input.message.text))
+  );
 }
 
 function fileEscalation(facts: Facts): DetectedEscalation | undefined {

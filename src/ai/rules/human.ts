@@ -32,6 +32,17 @@ const HUMAN_EN = alt([
   'team members?',
   'boss',
   'specialists?',
+  'superiors?',
+  'technicians?',
+  'engineers?',
+  'nurses?',
+  'counsell?ors?',
+  'stylists?',
+  'dispatch(?:er)?',
+  'reception(?:ist)?',
+  'front desk',
+  '(?:\\p{L}+ )?(?:team|department|desk)',
+  'living,? breathing human(?: being)?',
 ]);
 
 const HUMAN_FR = alt([
@@ -53,6 +64,12 @@ const HUMAN_FR = alt([
   'service (?:client|clientele|apres-vente)',
   'support',
   'techniciens?',
+  'equipe(?: [\\p{L}]+)?',
+  'service [\\p{L}]+',
+  'personne competente',
+  "chef d'escale",
+  'agence',
+  'reception',
 ]);
 
 const HUMAN_AR = alt([
@@ -74,6 +91,13 @@ const HUMAN_AR = alt([
   'الدعم',
   'زميل',
   'اداره',
+  'قسم',
+  'الاستقبال',
+  'فني',
+  'مستشار',
+  'بني ادم',
+  'بنادم',
+  'شخص مخول',
 ]);
 
 const HUMAN_ARABIZI = alt([
@@ -92,6 +116,11 @@ const HUMAN_ARABIZI = alt([
   'human',
   'agent',
   'manager',
+  'supervisor',
+  'fanni',
+  'mostashar',
+  'bani adam',
+  'bne adam',
 ]);
 
 /** Up to `n` filler words between a verb and the person ("to a real person", "to someone from accounts"). */
@@ -175,7 +204,7 @@ const HUMAN_REQUESTS: readonly RegExp[] = [
   rx(`${B}[وف]?(?:كلموني|رنولي|رنلي|اتصلولي|دقولي|اتصلوا علي)${E}`),
   // Arabic: I want a person.
   rx(
-    `${B}[وف]?(?:ابي|ابغى|ابغي|بدي|اريد|عايز|عاوز|ودي|حاب|حابب|محتاج|احتاج|بغيت|نبي|نبغى|بدنا|نريد) ${gap(1)}${AR}(?:موظف|انسان|شخص حقيقي|مسوول|مدير|مشرف|ممثل|احد الموظفين|خدمه العملاء|بشري)`,
+    `${B}[وف]?(?:ابي|ابغى|ابغي|بدي|اريد|عايز|عاوز|ودي|حاب|حابب|محتاج|احتاج|بغيت|نبي|نبغى|بدنا|نريد) ${gap(1)}${AR}(?:موظف|انسان|شخص حقيقي|مسوول|مدير|مشرف|ممثل|احد الموظفين|خدمه العملاء|بشري|بني ادم|بنادم|فني|مستشار)`,
   ),
   // Arabic: asking again for a person ("صار لي عشر دقايق اطلب موظف", "طلبت موظف").
   rx(
@@ -186,6 +215,60 @@ const HUMAN_REQUESTS: readonly RegExp[] = [
     `${B}(?:b|n)?(?:e7ki|ehki|a7ki|ahki|7ki|e7ke|a7ke|et7adath|atkalam|etkal+am|ak+al+em|kal+em|kalim|7aw+elni|7awalni|was+elni|wasalni)(?: (?:ma3|m3|ma|3ala|la|3a))? ${gap(1)}${HUMAN_ARABIZI}${E}`,
   ),
   rx(`${B}(?:baddi|badde|biddi|bidi|bade|abi|abgha|abga|3ayez|3awez|baddna) ${gap(1)}${HUMAN_ARABIZI}${E}`),
+  // A call: "give me a ring", "get in touch", "an advisor calls me", "call my room", "take my call".
+  rx(
+    `${B}(?:give (?:me|us) a (?:ring|call|buzz)|get in touch(?: with (?:me|us))?|(?:calls?|rings?|phones?) (?:me|us|my (?:room|phone|mobile|cell))|take my call)${E}`,
+  ),
+  // Passed on to a team: "can I be connected to the baggage people", "pass me to the team handling…".
+  rx(
+    `${B}(?:connected|transferred|put through|passed|redirected|forwarded|referred|escalated|sent) (?:me |this |it )?(?:on |over |through )?to ${gap(3)}${HUMAN_EN}${E}`,
+  ),
+  rx(
+    `${B}(?:escalate|raise|refer|pass|forward|send|transfer) (?:this|it|my (?:case|complaint|request|issue|file)|the (?:case|matter|issue))(?: up)? to ${gap(2)}${HUMAN_EN}${E}`,
+  ),
+  // Who to talk to: "how do I reach a human?", "who do I talk to", "à qui je m'adresse", "اكلم مين".
+  rx(
+    `${B}(?:how (?:do|can|could) (?:i|we) (?:reach|contact|get hold of|get through to|talk to|speak to|speak with|talk with)|who (?:do|can|should|could) (?:i|we) (?:talk|speak|complain) (?:to|with))${E}`,
+  ),
+  rx(`${B}a qui (?:je m'adresse|(?:dois-je|je dois|puis-je|je peux) (?:m'adresser|parler|ecrire))`),
+  rx(
+    `${B}(?:مع مين|مين) (?:احكي|بحكي|اكلم|بكلم|اتكلم|اتواصل|اتحدث)|${B}(?:اكلم|احكي مع|اتكلم مع|بحكي مع|اتواصل مع) مين`,
+  ),
+  rx(`${B}(?:(?:akalem|akallem|b7ke|e7ke|atkallem)(?: ma3)? min|ma3 min (?:b7ke|e7ke|akalem|atkallem))${E}`),
+  // Arabic: someone calls or answers me ("حد يكلمني", "اطلبوا من أحد الاتصال بي").
+  rx(
+    `${B}(?:حد|حدا|احد|موظف|مسوول)(?: من [\\p{L}]+)? (?:يكلمني|يتصل بي|يتصل فيني|يتصل علي|يرن علي|يحكيني|يرد علي|يرد عليا|يتواصل معي|يراسلني|الاتصال بي|التواصل معي)`,
+  ),
+  // Someone else should handle it: "let a colleague handle this", "have an agent review my booking", "qu'un humain regarde".
+  rx(
+    `${B}(?:let|have|get) (?:a |an |your |one of your |the )?(?:colleague|agent|human|person|someone|supervisor|manager|advis[eo]r|specialist|real person) (?:handle|deal with|look at|review|check|take|see to)${E}`,
+  ),
+  rx(
+    `${B}(?:qu'un|qu'une) (?:vrai |vraie )?(?:humain|conseiller|conseillere|agent|personne|responsable|collegue) (?:regarde|s'occupe|traite|verifie|reprenne|m'appelle|me rappelle|me contacte|me reponde)`,
+  ),
+  // French: explaining or passing to someone ("expliquer ça à un agent", "transmettre ma demande à un collègue").
+  rx(
+    `${B}(?:expliquer|explique|exposer|raconter)(?: ca| cela| mon probleme| le probleme| tout)? (?:a|avec) (?:un|une|le|la|votre) ${HUMAN_FR}${E}`,
+  ),
+  rx(
+    `${B}(?:transmettre|transmettez|transferer|transferez|faire suivre|remonter)(?: ma| mon| la| le)? (?:demande|reclamation|dossier|plainte|probleme|cas) (?:a|au|vers) ${gap(2)}${HUMAN_FR}${E}`,
+  ),
+  rx(`${B}(?:mis|mise|mettre|mettez-moi) en (?:relation|contact) avec ${gap(2)}${HUMAN_FR}${E}`),
+  rx(
+    `${B}(?:me |m')(?:faire )?(?:passer|rediriger|orienter|transferer) (?:a|au|vers|le|la) ${gap(2)}${HUMAN_FR}${E}`,
+  ),
+  // Arabic: handing the case on ("أرجو إحالة شكواي إلى شخص", "حولوا الشكوى لحد", "توصيلي بقسم").
+  rx(
+    `${B}[وف]?(?:احاله|احالة|توصيلي|حولوا|صعد|صعدوا|ترفع|تصعد|ارفعوا|ارفع|جيبوا لي|جيبولي|هاتولي|هات لي)(?: ${gap(3)})? ?${AR}(?:${HUMAN_AR})`,
+  ),
+  // A person, then "now": "un CONSEILLER. Maintenant.", "موظف. الآن", "HUMAN. AGENT. NOW."
+  rx(
+    `(?:^|[.!?:;,،] ?)(?:an? |un |une |le |la |the |your |votre )?${alt([`${B}${HUMAN_EN}`, `${B}${HUMAN_FR}`, `${AR}${HUMAN_AR}`])} ?[.!:،,]+ ?(?:now|right now|immediately|maintenant|tout de suite|الان|الحين|دلوقتي|هلق|حالا|halla2)${E}`,
+  ),
+  // Wanting a person, a few words apart: "I want a living, breathing human", "je veux votre supérieur".
+  rx(
+    `${B}(?:i (?:want|need|demand)|je (?:veux|voudrais|demande|exige)) (?:a |an |your |the |votre |un |une |le |la )?(?:[\\p{L},]+ ){0,3}?(?:human|person|superior|supervisor|manager|humain|superieur|responsable|conseiller|personne)${E}`,
+  ),
 ];
 
 /** A message that is nothing but a person's title: "human please", "agent!", "un conseiller svp". */

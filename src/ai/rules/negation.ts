@@ -41,7 +41,7 @@ const CLAUSE_BREAK = rx(
     'علشان',
     'حتى',
     'اللي',
-    'الي',
+    // Not 'الي': folded, it is also إلى ("to"), as in "لا أحتاج إلى التحدث مع أحد".
     'bas',
     'la2an',
     'lesh',

@@ -40,8 +40,44 @@ const PRICE_CUES: readonly RegExp[] = [
   ),
   rx(`${AR}(?:سعر|اسعار)`),
   rx(`${B}[وف]?(?:بكم|بقديش|قديش|بكام|ثمن|تكلفه|تكلف|يكلف|كلفه)${E}`),
-  rx(`${B}كم (?:حق|يطلع|تطلع|بتطلع|يكلف|تكلف)`),
+  rx(`${B}كم (?:حق|يطلع|تطلع|بتطلع|يكلف|تكلف|تاخذون|تاخذ|تبون|تطلبون)`),
+  rx(`${B}(?:تاخذون|تاخدوا|بتاخدوا|بتاخد|بتاخدو) (?:كم|كام|قديش)`),
+  rx(`${B}قد ايه`),
+  // What they charge: "what do you charge for a flight", "combien vous prenez".
+  rx(
+    `${B}${alt(['(?:what|how much) do(?:es)? (?:you|it|they) (?:charge|ask)', 'combien (?:vous )?(?:prenez|demandez|facturez)'])}${E}`,
+  ),
 ];
+
+/**
+ * Comparing fares: "is the morning flight cheaper?", "moins cher que celui du soir", "ارخص", "arkhas". Not when
+ * money off is in the message ("the same flight is now cheaper, refund the difference" is a discount request).
+ */
+const COMPARATIVE_CUES: readonly RegExp[] = [
+  rx(
+    `${B}${alt(['cheaper', '(?:more|less) expensive', 'pricier', '(?:moins|plus) chers?', 'arkhas', 'ar5as', 'aghla', 'a8la'])}${E}`,
+  ),
+  rx(`${B}[وف]?(?:ارخص|اغلى|اغلي|ارخصها|اغلاها)${E}`),
+];
+
+/** Price words that are themselves questions: "how much", "combien", "بكم", "قديش", "2adesh". */
+const INTERROGATIVE_CUE = rx(
+  `^(?:how much|combien|[وف]?(?:بكم|بقديش|قديش|بكام|كم)|b?2?ad+(?:e|ai)(?:sh|ch)|bi?kam|قد ايه)`,
+);
+
+/** How long, not how much: "combien de temps dure le vol", "how long is the flight", "كم مدة الرحلة". */
+const DURATION_QUESTION = rx(
+  `${alt([
+    `${B}how (?:long|many hours)`,
+    `${B}how much time`,
+    `${B}combien (?:de temps|d'heures)`,
+    `${B}(?:كم|قديش|قد ايه|ما) (?:مده|تستغرق|ساعه|ساعات|بتاخد|بياخد|ياخذ|تاخذ|بتطول)`,
+    `${B}(?:بتاخد|بياخد|تاخذ|ياخذ|تستغرق) (?:قد ايه|قديش|كم)`,
+    `${B}(?:مده|مدة) (?:الرحله|الطيران)`,
+    `${AR}(?:مدت|مده)(?:ها|ه)?${E}`,
+    `${B}(?:2adesh|kam|ad eh|2ad eh) (?:moddet|sa3a|sa3at|btekhod|bt2a5od|bte5od|btakhod|byekhod)`,
+  ])}`,
+);
 
 /** Asking to be told, without a question mark: "I'd like to know the price", "ابي اعرف السعر". */
 const KNOW_REQUEST = rx(
@@ -63,6 +99,15 @@ const KNOW_REQUEST = rx(
     'خبرني',
     'ارسل',
     'ابعت',
+    'معرفه',
+    'a3ref',
+    'a3raf',
+    // Asking again: "I asked the price of a flight to Tunis".
+    'i asked',
+    "j'ai demande",
+    'سالت',
+    'سالتك',
+    'sa2alt',
   ])}${E}`,
 );
 
@@ -85,18 +130,6 @@ const NOT_ASKING_AFTER = rx(
   ])}`,
 );
 
-/** How long, not how much: "combien de temps dure le vol", "how long is the flight", "كم مدة الرحلة". */
-const DURATION_QUESTION = rx(
-  `${alt([
-    `${B}how (?:long|many hours)`,
-    `${B}how much time`,
-    `${B}combien (?:de temps|d'heures)`,
-    `${B}(?:كم|قديش|قد ايه|ما) (?:مده|تستغرق|ساعه|ساعات|بتاخد|بياخد|ياخذ|تاخذ)`,
-    `${B}(?:مده|مدة) (?:الرحله|الطيران)`,
-    `${B}(?:2adesh|kam) (?:moddet|sa3a|sa3at)`,
-  ])}`,
-);
-
 function notAsking(text: string, cue: Span): boolean {
   const sentence = sentenceAt(text, cue.start);
   const before = text.slice(Math.max(sentence.start, cue.start - 50), cue.start);
@@ -113,11 +146,18 @@ export interface PriceQuestion {
 
 function isAsking(text: string, cue: Span): boolean {
   if (notAsking(text, cue)) return false;
-  if (isQuestionAt(text, cue.start)) return true;
   const sentence = sentenceAt(text, cue.start);
+  if (new RegExp(DURATION_QUESTION.source, 'u').test(text.slice(sentence.start, sentence.end))) return false;
+  if (isQuestionAt(text, cue.start)) return true;
+  if (new RegExp(INTERROGATIVE_CUE.source, 'u').test(text.slice(cue.start, cue.end))) return true;
+  // "Three different prices for the SAME flight. Which one is real??": the question follows the price.
+  if (sentence.end < text.length && isQuestionAt(text, sentence.end)) return true;
   if (text.slice(sentence.start, cue.start).trim() === '') return true; // "Price of business class to Singapore"
   return new RegExp(KNOW_REQUEST.source, 'u').test(text.slice(sentence.start, sentence.end));
 }
+
+/** A capitalised place right after the price words, on the original text (case matters). */
+const DESTINATION_AFTER = /^[^.!?\n]{0,25}?(?<![\p{L}\p{N}])(?:to|pour|vers|à)\s+\p{Lu}\p{Ll}{2,}/u;
 
 /** What the price asked about is: a fare (with a confidence), another item, or unknown. */
 function pricedThing(
@@ -137,6 +177,9 @@ function pricedThing(
     const topic = topicOf(earlier);
     if (topic !== 'none') return { topic, confidence: 0.7 };
   }
+  // "How much to Beirut?", "combien pour Alger ?": a price with a destination and nothing else named.
+  const after = message.original.slice(message.ends[cue.end - 1] ?? message.original.length);
+  if (DESTINATION_AFTER.test(after)) return { topic: 'flight', confidence: 0.6 };
   return { topic: 'none', confidence: 0 };
 }
 
@@ -148,15 +191,17 @@ function fareConfidence(message: NormalizedText, cue: Span, context: readonly No
 
 /** The first question about a flight's price in `message`; `exclude` holds discount spans. */
 function priceCues(text: string, exclude: readonly Span[]): Span[] {
-  return PRICE_CUES.flatMap((re) => findAll(text, re))
+  const cues = exclude.length > 0 ? PRICE_CUES : [...PRICE_CUES, ...COMPARATIVE_CUES];
+  return cues
+    .flatMap((re) => findAll(text, re))
     .filter((cue) => !exclude.some((d) => overlaps(d, cue)))
     .sort((a, b) => a.start - b.start);
 }
 
 /**
  * Whether the rules saw a price mentioned and ruled a fare question out: the customer says they are not asking
- * it, asks how long rather than how much, or asks another item's price (a bag, a seat, a course) and names no
- * flight.
+ * it, asks how long rather than how much, uses the price words inside a money-off request, or asks another
+ * item's price (a bag, a seat, a course) and names no flight.
  * The learned model may not add FLIGHT_PRICES then.
  */
 export function fareQuestionRuledOut(
@@ -166,6 +211,9 @@ export function fareQuestionRuledOut(
 ): boolean {
   const text = message.text;
   if (new RegExp(DURATION_QUESTION.source, 'u').test(text)) return true;
+  // Price words inside a money-off request ("سعر خاص للطلاب", "s3r 5as"): a discount, not a fare question.
+  if (PRICE_CUES.some((re) => findAll(text, re).some((cue) => exclude.some((d) => overlaps(d, cue)))))
+    return true;
   return priceCues(text, exclude).some((cue) => {
     if (notAsking(text, cue)) return true;
     if (!isAsking(text, cue)) return false;
@@ -185,4 +233,40 @@ export function findPriceQuestion(
     if (confidence > 0) return { span: cue, confidence };
   }
   return undefined;
+}
+
+/** An amount or a fare in the bot's reply: "$215", "from 950 AED", "à partir de 190 €", "بسعر ٣٩٠ ريال". */
+const QUOTED_PRICE = rx(
+  `${alt([
+    `[$€£]\\s?\\d`,
+    `\\d[\\d.,]*\\s?(?:[$€£]|usd|eur|gbp|aed|sar|jod|egp|qar|kwd|omr|bhd|mad|tnd|dzd|lbp|try|inr|nok|chf|cad|aud|jpy|dhs?|dirhams?|riyals?|dinars?|euros?|dollars?|pounds?|ريال|درهم|دينار|جنيه|دولار|يورو)`,
+    `${B}(?:fares? (?:start|from|is|are)|prices? (?:start|from|is|are)|starts? at|a partir de|from \\d)`,
+    `${AR}(?:بسعر|سعرها|سعره|تبدا من|يبدا من)`,
+  ])}`,
+);
+
+/** A short follow-up that asks again about the same thing: "and for two people?", "et en septembre ?", "w el raj3a?". */
+const FOLLOW_UP = rx(
+  `^[^\\p{L}\\p{N}]*${alt([`(?:and|what about|how about|et|et pour|et en|ou|w|wel)${E}`, '(?:طيب |طب )?و'])}`,
+);
+
+/**
+ * A fare question without price words: a short follow-up ("and the return?", "et pour deux personnes ?")
+ * right after the bot quoted a fare for a flight.
+ */
+export function findFareFollowUp(
+  message: NormalizedText,
+  botReply: NormalizedText | undefined,
+  context: readonly NormalizedText[],
+): PriceQuestion | undefined {
+  if (!botReply || !new RegExp(QUOTED_PRICE.source, 'u').test(botReply.text)) return undefined;
+  const text = message.text;
+  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0 || words.length > 7) return undefined;
+  if (!new RegExp(FOLLOW_UP.source, 'u').test(text) || !isQuestionAt(text, 0)) return undefined;
+  if (topicOf(message) === 'other') return undefined;
+  const topic = [botReply, ...[...context].reverse().slice(0, 3)]
+    .map((m) => topicOf(m))
+    .find((t) => t !== 'none');
+  return topic === 'flight' ? { span: { start: 0, end: text.length }, confidence: 0.6 } : undefined;
 }

@@ -26,8 +26,8 @@ import { decodeWeights, scoreHeads, type QuantizedHeads } from './linear-model.j
  *   rejected it (a negation, a past booking, another item's price: see `RuleAnalysis.ruledOut`). FILE_SENT is
  *   never learned: it is the message type.
  * - emotion: the model's class wins when it beats the rules' class by more than a margin (chosen on dev), a
- *   higher one when the rules found an emotion than when they found none; an emotion the rules found is
- *   never turned into NEUTRAL.
+ *   higher one when the rules found an emotion than when they found none; an emotion the rules found keeps
+ *   its leaning (never NEUTRAL, never the opposite feeling: the model tells disappointed from angry).
  * The model file (model.json) is written by `npm run train` (scripts/train-classifier.ts).
  */
 
@@ -185,21 +185,32 @@ const MODEL_EMOTION_SCORE: Readonly<Record<Emotion, number>> = {
   HAPPY: 70,
 };
 
+/** Emotions of the same leaning: the model may tell DISAPPOINTED from ANGRY, SATISFIED from HAPPY. */
+const LEANING: Readonly<Record<Emotion, readonly Emotion[]>> = {
+  ANGRY: ['ANGRY', 'DISAPPOINTED'],
+  DISAPPOINTED: ['ANGRY', 'DISAPPOINTED'],
+  HAPPY: ['HAPPY', 'SATISFIED'],
+  SATISFIED: ['HAPPY', 'SATISFIED'],
+  NEUTRAL: emotions,
+};
+
 export function combineEmotion(
   model: LearnedModel['emotion'],
   analysis: RuleAnalysis,
   features: SparseVector,
 ): EmotionResult {
   const scores = scoreHeads(model, features);
-  let best = 0;
-  for (let c = 1; c < scores.length; c += 1) if ((scores[c] as number) > (scores[best] as number)) best = c;
-  const chosen = model.labels[best] as Emotion;
   const rule = analysis.emotion;
-  // An emotion the rules' cues found is never turned into NEUTRAL; the model may only tell which one it is.
-  if (chosen === rule.emotion || (chosen === 'NEUTRAL' && rule.emotion !== 'NEUTRAL')) return rule;
-  const ruleIndex = model.labels.indexOf(rule.emotion);
-  const ruleScore = ruleIndex < 0 ? -Infinity : (scores[ruleIndex] as number);
+  const scoreOf = (emotion: Emotion): number => {
+    const index = model.labels.indexOf(emotion);
+    return index < 0 ? -Infinity : (scores[index] as number);
+  };
+  let chosen: Emotion = rule.emotion;
+  for (const emotion of model.labels) if (scoreOf(emotion) > scoreOf(chosen)) chosen = emotion;
+  // An emotion the rules' cues found keeps its leaning: never NEUTRAL, never the opposite feeling. The model
+  // only tells disappointed from angry (satisfied from happy), and only when it reads the same leaning itself.
+  if (chosen === rule.emotion || !LEANING[rule.emotion].includes(chosen)) return rule;
   const margin = rule.emotion === 'NEUTRAL' ? model.overrideMargin : model.overrideFoundMargin;
-  if ((scores[best] as number) - ruleScore <= margin) return rule;
+  if (scoreOf(chosen) - scoreOf(rule.emotion) <= margin) return rule;
   return { emotion: chosen, score: MODEL_EMOTION_SCORE[chosen] };
 }

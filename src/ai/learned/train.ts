@@ -118,11 +118,15 @@ function tuneOverrideMargin(
   const concerned = dev.filter((p) => (p.analysis.emotion.emotion !== 'NEUTRAL') === found);
   const candidates = [0];
   for (const p of concerned) {
+    // The margin at which the model's choice for this message flips: just below it, the model's choice wins.
+    const always = { ...model, overrideMargin: -Infinity, overrideFoundMargin: -Infinity };
+    const chosen = combineEmotion(always, p.analysis, p.emotion).emotion;
+    if (chosen === p.analysis.emotion.emotion) continue;
     const scores = scoreHeads(model, p.emotion);
-    const ruleIndex = model.labels.indexOf(p.analysis.emotion.emotion);
-    const top = Math.max(...scores);
-    if (ruleIndex >= 0 && top > (scores[ruleIndex] as number))
-      candidates.push(top - (scores[ruleIndex] as number));
+    const gap =
+      (scores[model.labels.indexOf(chosen)] as number) -
+      (scores[model.labels.indexOf(p.analysis.emotion.emotion)] as number);
+    candidates.push(gap);
   }
   const sorted = [...new Set(candidates)].sort((a, b) => a - b);
   const accuracyAt = (margin: number): number => {

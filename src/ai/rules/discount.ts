@@ -42,7 +42,10 @@ const DISCOUNT_TERMS: readonly RegExp[] = [
       '(?<!(?:booking|confirmation|reference|verification|access|postal|zip|flight|tracking|order|security) )code [a-z]{3,}\\d{1,3}',
       'money off',
       // Fees waived, better rates, the same deal: "waive the card fee", "a better interest rate", "lower my premium".
-      'waive (?:the |my |this |that |an? )?(?:[\\p{L}]+ )?(?:fees?|charges?|penalty|penalties)',
+      'waive (?:the |my |this |that |an? )?(?:[\\p{L}]+ ){0,2}(?:fees?|charges?|penalty|penalties)',
+      '(?:bring|get|knock) (?:the |my )?(?:price|fare|bill|cost) down',
+      'loyalty (?:perks?|benefits?)',
+      '(?:retention|welcome|member|exclusive|loyalty) offers?',
       '(?:better|corporate|member|members|special|group|preferential|loyalty) (?:interest )?(?:rates?|prices?|pricing)',
       'the same (?:deal|price|rate|offer)',
       'lower (?:my|the|our|this) (?:premium|bill|rate|price|fare|monthly)',
@@ -69,11 +72,14 @@ const DISCOUNT_TERMS: readonly RegExp[] = [
       'moins chers? (?:ailleurs|chez|sur)',
       'meilleurs? prix',
       'baisser (?:le |un peu le )?prix',
-      'faire un (?:petit )?(?:prix|geste|effort)',
+      '(?:faire|faites|fait|ferez|feriez|faisiez) (?:un |une )?(?:petit |petite )?(?:prix|geste|effort|remise|ristourne)',
       'geste commercial',
       'offres? (?:speciales?|du moment|en cours)',
       'rembourser la difference',
       'remboursez(?:-moi|-nous)? la difference',
+      "baisser (?:un peu )?(?:le |la |ma |mon |mes |votre |l')?(?:prix|tarif|prime|facture|abonnement|forfait|mensualite)",
+      'codes? (?:de )?(?:bienvenue|promo|remise)',
+      '(?:faites|faire|faisez) (?:des |un |une )?(?:prix|tarifs?) (?:pour|aux|speciaux)',
       '(?:supprimer|annuler|offrir|enlever|rembourser) (?:les |mes |ces )?frais',
       'negociable',
       'meilleur tarif',
@@ -92,6 +98,8 @@ const DISCOUNT_TERMS: readonly RegExp[] = [
       // Arabizi
       's[ie]?3r (?:5as|khas|5ass|mo5affad)',
       'elon se3r ar(?:5|kh)as',
+      'code (?:men|mn|min) [\\p{L}0-9]+',
+      '(?:t5aff?[ie]?f|t5af7|tkhaff?[ie]?f|tnazzel|tnazzil|t5affed|tkhaffed)[\\p{L}0-9]* (?:el |l)?(?:fatoura|se3r|2est|eshterak|shway)',
       'shi 5as (?:la|lal|lel)',
       'tnazzel(?:le|li)? shway',
       '(?:tshelo|tshilo|shilo|telgho) (?:el )?rsoum',
@@ -116,7 +124,10 @@ const DISCOUNT_TERMS: readonly RegExp[] = [
   rx(`${AR}(?:كود|كوبون)(?! (?:ال)?(?:حجز|تفعيل|تحقق|التحقق|التفعيل))`),
   rx(`${B}رمز (?:ال)?(?:خصم|احاله|ترويجي|عرض)`),
   rx(`${B}(?:اعفائي|اعفاء|تشيلون|تشيلوا|تلغون|تلغوا|شيلوا|تسقطوا)(?: لي)? (?:من )?(?:ال)?رسوم`),
-  rx(`${B}(?:تنزلي|تنزل لي|نزلي|تنزلولي|تنزلوا لي) شوي`),
+  rx(`${B}(?:تنزل|تنزلي|نزلي|تنزلولي|تنزلوا|تنزلون|تخفض|تخفضلي)(?: لي| لنا)? (?:شوي|شويه|شوية|شي)`),
+  rx(`${AR}(?:فاوتشر|فوتشر)`),
+  rx(`${B}(?:ما زال|ما زالت|لا يزال|لسه|للحين|لسا|مازال) ${AR}(?:رمز|كود|عرض|خصم|كوبون|قسيمه)`),
+  rx(`${AR}(?:رمز|كود|كوبون|قسيمه|عرض) (?:صالح|ساري|شغال|يشتغل)`),
   rx(`${B}شي خاص (?:لل|ل)`),
   rx(`${B}(?:لهم|الهن|ليهم|الهم) سعر ارخص`),
   rx(`${B}(?:مطابقه (?:ال)?سعر|تطابقون (?:ال)?سعر|تطابق (?:ال)?سعر)`),
@@ -180,6 +191,29 @@ const REQUEST_CUE = rx(
     'لا يعمل',
     'لسه شغال',
     'ma 3am yezbat',
+    'baddi',
+    'badde',
+    '3ayez',
+    '3awez',
+    'momken',
+    'mumkin',
+    '3andkon',
+    '3andoko',
+    '3andkom',
+    'fikon',
+    'fik',
+    'ما عم يزبط',
+    'تطبقلي',
+    'طبقلي',
+    'تطبقه',
+    'رجعولي',
+    'ترجعولي',
+    'remboursez',
+    'appliquez',
+    'faites',
+    'donnez',
+    'refund me',
+    'apply it',
     'possible',
     'chance',
     'pouvez',
@@ -245,6 +279,12 @@ function isRequest(text: string, span: Span): boolean {
   const sentence = sentenceAt(text, span.start);
   const slice = text.slice(sentence.start, sentence.end);
   if (isQuestionAt(text, span.start) || isBareTopic(text, sentence)) return true;
+  // "The price dropped by 80 €... can you do something?": the question follows the money-off words.
+  const next = sentence.end < text.length ? sentenceAt(text, sentence.end) : undefined;
+  if (next && next.start >= sentence.end && isQuestionAt(text, next.start)) {
+    const words = text.slice(next.start, next.end).match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (words.length <= 8) return true;
+  }
   if (new RegExp(ALREADY_APPLIED.source, 'u').test(slice)) return false;
   return new RegExp(REQUEST_CUE.source, 'u').test(slice);
 }

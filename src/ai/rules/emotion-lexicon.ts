@@ -382,7 +382,16 @@ export const FRENCH_CUES: readonly EmotionCue[] = [
     'rame',
     "je m'attendais a mieux",
   ]),
+  cue('anger', 3, [
+    '(?:vous etes|vous faites) (?:une |des )?(?:blague|clowns|nuls|incapables|amateurs|guignols)',
+    'vaste blague',
+    'aucun respect',
+    "j'en peux plus",
+  ]),
+  cue('disappointment', 1, ['(?:ca )?sert a rien', "c'est abuse", 'plante', 'rate', "j'esperais mieux"]),
   cue('repeated', 1, [
+    'encore (?:un|une) (?:retard|probleme|annulation|changement|erreur|bug|panne)',
+    'encore (?:en retard|annule|perdu|en panne)',
     "je (?:vous|te) (?:l'|les )?ai (?:deja )?dit",
     'encore une fois',
     '(?:deuxieme|troisieme|quatrieme|\\d+e) fois',

@@ -123,7 +123,7 @@ const NEGATOR_WORDS = new Set([
   'mush',
   'mo',
   'mu',
-  'la',
+  // Not 'la': it is the French article and the Arabizi "to" ("la beirut") far more often than "no".
   'la2',
   'bala',
   'balash',

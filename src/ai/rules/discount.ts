@@ -307,7 +307,7 @@ export function findDiscountRequest(text: string): DiscountRequest | undefined {
  */
 /** "Do you offer weekend classes?": offering a service, not an offer on a price. */
 const OFFERS_A_SERVICE = rx(
-  `${B}(?:do|does|would|can) (?:you|they|the \\p{L}+) (?:offer|provide|have)|${B}(?:vous )?(?:proposez|offrez)(?:-vous)?|${B}هل (?:تقدمون|توفرون)`,
+  `${B}(?:do|does|would|can) (?:you|they) (?:offer|provide) (?:[\\p{L}-]+ ){0,3}?(?:class(?:es)?|courses?|lessons?|deliver(?:y|ies)|wifi|meals?|parking|shuttles?|insurance|services?|tours?|transfers?|assistance|support|rooms?|flights?)${E}|${B}(?:vous )?(?:proposez|offrez)(?:-vous)? (?:des |un |une |le |la )?(?:cours|livraison|repas|navette|assurance|service|visite|wifi|vols?)${E}`,
 );
 
 export function discountRuledOut(text: string): boolean {

@@ -169,9 +169,11 @@ export function featurizeWithSignals(
   addHashes(textFeatureNames(input).map(fnv1a), seen, text);
   return signalSets.map((signals) => {
     const buckets = new Map(text);
+    // The signals' own set of seen hashes, on top of the text's (left as it is for the next set).
+    const own = new Set<number>();
     addHashes(
-      signals.map((signal) => fnv1a(`r:${signal}`)),
-      new Set(seen),
+      signals.map((signal) => fnv1a(`r:${signal}`)).filter((hash) => !seen.has(hash)),
+      own,
       buckets,
     );
     return toVector(buckets);

@@ -1,5 +1,5 @@
 import { type NormalizedText } from '../text-normalize.js';
-import { alt, AR, B, E, findAll, rx, sentenceAt, type Span } from './matcher.js';
+import { alt, AR, B, E, findAll, matches, rx, sentenceAt, type Span } from './matcher.js';
 import { isNegatedAt } from './negation.js';
 import { topicOf } from './travel-terms.js';
 
@@ -153,12 +153,11 @@ function isRequestContext(text: string, span: Span): boolean {
   const sentence = sentenceAt(text, span.start);
   const before = text.slice(Math.max(sentence.start, span.start - 40), span.start);
   const after = text.slice(span.end, Math.min(sentence.end, span.end + 30));
-  if (new RegExp(NOT_A_REQUEST_BEFORE.source, 'u').test(before)) return false;
-  if (new RegExp(CHANGE_BEFORE.source, 'u').test(before)) return false;
-  if (new RegExp(OTHER_BOOKING_OBJECT.source, 'u').test(after)) return false;
-  if (new RegExp(LATER.source, 'u').test(text.slice(span.end, Math.min(sentence.end, span.end + 20))))
-    return false;
-  if (new RegExp(WHEN_LATER.source, 'u').test(text.slice(span.end, sentence.end))) return false;
+  if (matches(NOT_A_REQUEST_BEFORE, before)) return false;
+  if (matches(CHANGE_BEFORE, before)) return false;
+  if (matches(OTHER_BOOKING_OBJECT, after)) return false;
+  if (matches(LATER, text.slice(span.end, Math.min(sentence.end, span.end + 20)))) return false;
+  if (matches(WHEN_LATER, text.slice(span.end, sentence.end))) return false;
   return !isNegatedAt(text, span.start);
 }
 
@@ -225,8 +224,8 @@ const EXISTING_BOOKING_CHANGE = rx(
 
 export function bookingRuledOut(message: NormalizedText, context: readonly NormalizedText[]): boolean {
   const text = message.text;
-  if (new RegExp(PAST_BOOKING.source, 'u').test(text)) return true;
-  if (new RegExp(EXISTING_BOOKING_CHANGE.source, 'u').test(text)) return true;
+  if (matches(PAST_BOOKING, text)) return true;
+  if (matches(EXISTING_BOOKING_CHANGE, text)) return true;
   const candidates = BOOKING_VERBS.flatMap((re) => findAll(text, re));
   return candidates.some(
     (span) => !isRequestContext(text, span) || flightConfidence(message, span, context) === 0,

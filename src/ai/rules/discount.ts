@@ -1,4 +1,4 @@
-import { AR, alt, B, E, findAll, isQuestionAt, rx, sentenceAt, type Span } from './matcher.js';
+import { alt, AR, B, E, findAll, isQuestionAt, matches, rx, sentenceAt, type Span } from './matcher.js';
 import { isNegatedAt } from './negation.js';
 
 /**
@@ -253,9 +253,7 @@ function isDeduction(text: string, span: Span): boolean {
   if (!/خصم/u.test(words)) return false;
   const before = text.slice(Math.max(0, span.start - 12), span.start);
   const after = text.slice(span.end, span.end + 30);
-  return (
-    new RegExp(DEDUCTED_BEFORE.source, 'u').test(before) || new RegExp(DEDUCTED_AFTER.source, 'u').test(after)
-  );
+  return matches(DEDUCTED_BEFORE, before) || matches(DEDUCTED_AFTER, after);
 }
 
 export interface DiscountRequest {
@@ -285,13 +283,13 @@ function isRequest(text: string, span: Span): boolean {
     const words = text.slice(next.start, next.end).match(/[\p{L}\p{N}]+/gu) ?? [];
     if (words.length <= 8) return true;
   }
-  if (new RegExp(ALREADY_APPLIED.source, 'u').test(slice)) return false;
-  return new RegExp(REQUEST_CUE.source, 'u').test(slice);
+  if (matches(ALREADY_APPLIED, slice)) return false;
+  return matches(REQUEST_CUE, slice);
 }
 
 export function findDiscountRequest(text: string): DiscountRequest | undefined {
   // "Is the code case-sensitive? Never mind, it worked": the code did its job, whatever was asked first.
-  if (new RegExp(ALREADY_APPLIED.source, 'u').test(text)) return undefined;
+  if (matches(ALREADY_APPLIED, text)) return undefined;
   for (const span of discountSpans(text)) {
     if (isNegatedAt(text, span.start) || isDeduction(text, span)) continue;
     if (!isRequest(text, span)) continue;
@@ -313,8 +311,8 @@ const OFFERS_A_SERVICE = rx(
 export function discountRuledOut(text: string): boolean {
   if (findAll(text, DEDUCTED_ARABIZI).length > 0) return true;
   const spans = discountSpans(text);
-  if (spans.length === 0) return new RegExp(OFFERS_A_SERVICE.source, 'u').test(text);
+  if (spans.length === 0) return matches(OFFERS_A_SERVICE, text);
   // "Is the code case-sensitive? Nevermind, it worked": the whole message counts.
-  if (spans.length > 0 && new RegExp(ALREADY_APPLIED.source, 'u').test(text)) return true;
+  if (spans.length > 0 && matches(ALREADY_APPLIED, text)) return true;
   return spans.some((span) => isNegatedAt(text, span.start) || isDeduction(text, span));
 }

@@ -1,4 +1,4 @@
-import { AR, alt, B, E, findAll, rx, sentenceAt, type Span } from './matcher.js';
+import { alt, AR, B, E, findAll, matches, rx, sentenceAt, type Span } from './matcher.js';
 import { isNegatedAt } from './negation.js';
 
 /**
@@ -312,17 +312,35 @@ const PROCESS_QUESTION_BEFORE = rx(
 
 function isProcessQuestion(text: string, span: Span): boolean {
   const before = text.slice(Math.max(0, span.start - 30), span.start);
-  return new RegExp(PROCESS_QUESTION_BEFORE.source, 'u').test(before) && text.includes('?', span.start);
+  return matches(PROCESS_QUESTION_BEFORE, before) && text.includes('?', span.start);
 }
 
 function isIdentityQuestion(text: string, span: Span): boolean {
   const sentence = sentenceAt(text, span.start);
-  return new RegExp(IDENTITY_QUESTION.source, 'u').test(text.slice(sentence.start, sentence.end));
+  return matches(IDENTITY_QUESTION, text.slice(sentence.start, sentence.end));
 }
+
+/** Any word for a person, in any of the languages. */
+const PERSON_WORD = rx(
+  `${alt([`${B}${HUMAN_EN}${E}`, `${B}${HUMAN_FR}${E}`, `${AR}${HUMAN_AR}`, `${B}${HUMAN_ARABIZI}${E}`])}`,
+);
+
+/**
+ * Words one of the requests above needs: a person, or a call, a hand-over or a "who". A message without any
+ * skips the ~45 request patterns (most of the rules' time).
+ */
+const TRIGGER = rx(
+  `${alt([
+    PERSON_WORD.source,
+    `${B}(?:through|across|calls?|ring|phone|callback|call-back|hand|touch|rappel\\p{L}*|appel\\p{L}*|contact\\p{L}*|who|qui|min)${E}`,
+    '(?:تصل|كلمو|كلمن|يكلم|رنو|رنل|يرن|دقو|دقل|يدق|تواصل|مين)',
+  ])}`,
+);
 
 /** The first request for a person in normalised `text`, if any. */
 export function findHumanRequest(text: string): HumanRequest | undefined {
-  if (new RegExp(BARE_REQUEST.source, 'u').test(text)) {
+  if (!matches(TRIGGER, text)) return undefined;
+  if (matches(BARE_REQUEST, text)) {
     return { span: { start: 0, end: text.length }, confidence: 0.75, manager: false };
   }
   const candidates = HUMAN_REQUESTS.flatMap((re) => findAll(text, re)).sort((a, b) => a.start - b.start);
@@ -330,16 +348,11 @@ export function findHumanRequest(text: string): HumanRequest | undefined {
     if (isNegatedAt(text, span.start)) continue;
     if (isIdentityQuestion(text, span) || isProcessQuestion(text, span)) continue;
     const words = text.slice(span.start, span.end);
-    const manager = new RegExp(MANAGER.source, 'u').test(words);
+    const manager = matches(MANAGER, words);
     return { span, confidence: 0.9, manager };
   }
   return undefined;
 }
-
-/** Any word for a person, in any of the languages. */
-const PERSON_WORD = rx(
-  `${alt([`${B}${HUMAN_EN}${E}`, `${B}${HUMAN_FR}${E}`, `${AR}${HUMAN_AR}`, `${B}${HUMAN_ARABIZI}${E}`])}`,
-);
 
 /** "Do I have to call an agent to add an infant?": how things work, not a request for a person now. */
 const PROCESS_QUESTION = rx(
@@ -357,7 +370,8 @@ const PROCESS_QUESTION = rx(
  * I need to call an agent to…?"). The learned model may not add SPEAK_TO_HUMAN then.
  */
 export function humanRequestRuledOut(text: string): boolean {
-  const candidates = HUMAN_REQUESTS.flatMap((re) => findAll(text, re));
+  const triggered = matches(TRIGGER, text);
+  const candidates = triggered ? HUMAN_REQUESTS.flatMap((re) => findAll(text, re)) : [];
   if (
     candidates.some(
       (span) =>
@@ -366,7 +380,7 @@ export function humanRequestRuledOut(text: string): boolean {
   ) {
     return true;
   }
-  if (new RegExp(IDENTITY_QUESTION.source, 'u').test(text)) return true;
-  if (new RegExp(PROCESS_QUESTION.source, 'u').test(text)) return true;
+  if (matches(IDENTITY_QUESTION, text)) return true;
+  if (matches(PROCESS_QUESTION, text)) return true;
   return findAll(text, PERSON_WORD).some((span) => isNegatedAt(text, span.start, { window: 6 }));
 }

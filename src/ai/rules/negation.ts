@@ -1,4 +1,4 @@
-import { alt, B, E, isQuestionAt, rx } from './matcher.js';
+import { alt, B, E, isQuestionAt, matches, rx } from './matcher.js';
 
 /**
  * Negation scope: a cue is negated when a negator stands shortly before it in the same clause
@@ -182,7 +182,7 @@ export function isNegatedAt(text: string, at: number, options: NegationOptions =
   const clause = clauseBefore(text, at);
   const tokens = [...clause.matchAll(TOKEN)].map((m) => m[0]).slice(-window);
   if (!tokens.some(isNegatorToken)) return false;
-  const refusal = new RegExp(REFUSAL.source, 'u').test(clause);
+  const refusal = matches(REFUSAL, clause);
   if (refusal) return true;
   return !((options.questionsAreRequests ?? true) && isQuestionAt(text, at));
 }

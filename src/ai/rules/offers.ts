@@ -1,4 +1,4 @@
-import { alt, B, E, rx, type Span } from './matcher.js';
+import { alt, B, E, matches, rx, type Span } from './matcher.js';
 
 /**
  * Short answers to the bot's own offers: "Would you like me to connect you with an agent?" → "yes please" is a
@@ -53,8 +53,8 @@ const ACCEPT = rx(
 
 /** What the bot's reply offered, if it offered a person or a booking. */
 export function offerIn(botReply: string): Offer | undefined {
-  if (new RegExp(HUMAN_OFFER.source, 'u').test(botReply)) return 'human';
-  if (new RegExp(BOOKING_OFFER.source, 'u').test(botReply)) return 'booking';
+  if (matches(HUMAN_OFFER, botReply)) return 'human';
+  if (matches(BOOKING_OFFER, botReply)) return 'booking';
   return undefined;
 }
 
@@ -65,7 +65,7 @@ const REFUSAL = rx(
 );
 
 export function acceptance(text: string): Span | undefined {
-  if (new RegExp(REFUSAL.source, 'u').test(text)) return undefined;
+  if (matches(REFUSAL, text)) return undefined;
   const words = text.split(/\s+/u).filter(Boolean).length;
   if (words > 12) return undefined;
   const m = new RegExp(ACCEPT.source, 'u').exec(text);

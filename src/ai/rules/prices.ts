@@ -1,5 +1,17 @@
 import { type NormalizedText } from '../text-normalize.js';
-import { AR, alt, B, E, findAll, isQuestionAt, overlaps, rx, sentenceAt, type Span } from './matcher.js';
+import {
+  alt,
+  AR,
+  B,
+  E,
+  findAll,
+  isQuestionAt,
+  matches,
+  overlaps,
+  rx,
+  sentenceAt,
+  type Span,
+} from './matcher.js';
 import { topicOf } from './travel-terms.js';
 
 /**
@@ -134,9 +146,7 @@ function notAsking(text: string, cue: Span): boolean {
   const sentence = sentenceAt(text, cue.start);
   const before = text.slice(Math.max(sentence.start, cue.start - 50), cue.start);
   const after = text.slice(cue.end, sentence.end);
-  return (
-    new RegExp(NOT_ASKING.source, 'u').test(before) || new RegExp(NOT_ASKING_AFTER.source, 'u').test(after)
-  );
+  return matches(NOT_ASKING, before) || matches(NOT_ASKING_AFTER, after);
 }
 
 export interface PriceQuestion {
@@ -147,13 +157,13 @@ export interface PriceQuestion {
 function isAsking(text: string, cue: Span): boolean {
   if (notAsking(text, cue)) return false;
   const sentence = sentenceAt(text, cue.start);
-  if (new RegExp(DURATION_QUESTION.source, 'u').test(text.slice(sentence.start, sentence.end))) return false;
+  if (matches(DURATION_QUESTION, text.slice(sentence.start, sentence.end))) return false;
   if (isQuestionAt(text, cue.start)) return true;
-  if (new RegExp(INTERROGATIVE_CUE.source, 'u').test(text.slice(cue.start, cue.end))) return true;
+  if (matches(INTERROGATIVE_CUE, text.slice(cue.start, cue.end))) return true;
   // "Three different prices for the SAME flight. Which one is real??": the question follows the price.
   if (sentence.end < text.length && isQuestionAt(text, sentence.end)) return true;
   if (text.slice(sentence.start, cue.start).trim() === '') return true; // "Price of business class to Singapore"
-  return new RegExp(KNOW_REQUEST.source, 'u').test(text.slice(sentence.start, sentence.end));
+  return matches(KNOW_REQUEST, text.slice(sentence.start, sentence.end));
 }
 
 /** A capitalised place right after the price words, on the original text (case matters). */
@@ -210,7 +220,7 @@ export function fareQuestionRuledOut(
   exclude: readonly Span[] = [],
 ): boolean {
   const text = message.text;
-  if (new RegExp(DURATION_QUESTION.source, 'u').test(text)) return true;
+  if (matches(DURATION_QUESTION, text)) return true;
   // Price words inside a money-off request ("سعر خاص للطلاب", "s3r 5as"): a discount, not a fare question.
   if (PRICE_CUES.some((re) => findAll(text, re).some((cue) => exclude.some((d) => overlaps(d, cue)))))
     return true;
@@ -259,11 +269,11 @@ export function findFareFollowUp(
   botReply: NormalizedText | undefined,
   context: readonly NormalizedText[],
 ): PriceQuestion | undefined {
-  if (!botReply || !new RegExp(QUOTED_PRICE.source, 'u').test(botReply.text)) return undefined;
+  if (!botReply || !matches(QUOTED_PRICE, botReply.text)) return undefined;
   const text = message.text;
   const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0 || words.length > 7) return undefined;
-  if (!new RegExp(FOLLOW_UP.source, 'u').test(text) || !isQuestionAt(text, 0)) return undefined;
+  if (!matches(FOLLOW_UP, text) || !isQuestionAt(text, 0)) return undefined;
   if (topicOf(message) === 'other') return undefined;
   const topic = [botReply, ...[...context].reverse().slice(0, 3)]
     .map((m) => topicOf(m))

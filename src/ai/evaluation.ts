@@ -9,14 +9,20 @@ import {
 } from './classification.js';
 
 /**
- * Measuring a classifier against labelled messages (the format of shared/data/classifier-dev.jsonl):
- * per-type precision/recall/F1 for escalations, their macro average, emotion accuracy and confusion matrix.
- * Pure functions, so the figures themselves are unit-tested.
+ * Measuring a classifier against labelled messages (the format of data/classifier/*.jsonl, described in
+ * data/classifier/README.md): per-type precision/recall/F1 for escalations, their macro average, emotion
+ * accuracy and confusion matrix, overall and per language. Pure functions, so the figures themselves are
+ * unit-tested.
  */
 
 export const labelledExampleSchema = classificationInputSchema.extend({
   id: z.string(),
   lang: z.string().optional(),
+  /** Finer than `lang`: en, fr, msa, gulf, egyptian, levantine or arabizi. */
+  variety: z.string().optional(),
+  /** The message switches languages. */
+  mixed: z.boolean().optional(),
+  domain: z.string().optional(),
   escalations: z.array(z.enum(escalationTypes)),
   emotion: z.enum(emotions),
 });
@@ -124,12 +130,23 @@ export interface Prediction {
 
 export interface ExampleOutcome {
   id: string;
+  lang: string | undefined;
+  variety: string | undefined;
   text: string;
   messageType: string;
   goldEscalations: EscalationType[];
   predictedEscalations: EscalationType[];
   goldEmotion: Emotion;
   predictedEmotion: Emotion;
+}
+
+export interface GroupReport {
+  examples: number;
+  perType: TypeMetrics[];
+  macroF1: number;
+  emotionAccuracy: number;
+  emotionConfusion: { labels: readonly Emotion[]; matrix: number[][] };
+  errors: ExampleOutcome[];
 }
 
 export interface EvaluationReport {
@@ -142,34 +159,17 @@ export interface EvaluationReport {
   languageAccuracy: number | null;
   /** Examples with a wrong escalation set or a wrong emotion. */
   errors: ExampleOutcome[];
+  /** The same figures for each `lang` of the examples, sorted by language. */
+  byLanguage: (GroupReport & { language: string })[];
+  /** And for each `variety` (finer: the Arabic dialects and Arabizi apart), when the examples have one. */
+  byVariety: (GroupReport & { variety: string })[];
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x) => b.includes(x));
 
-export function evaluate(
-  examples: readonly LabelledExample[],
-  classify: (input: ClassificationInput) => Prediction,
-): EvaluationReport {
-  const outcomes: ExampleOutcome[] = [];
-  let languageTotal = 0;
-  let languageHits = 0;
-  for (const example of examples) {
-    const prediction = classify({ message: example.message, context: example.context });
-    outcomes.push({
-      id: example.id,
-      text: example.message.text,
-      messageType: example.message.type,
-      goldEscalations: example.escalations,
-      predictedEscalations: prediction.escalations.map((e) => e.type),
-      goldEmotion: example.emotion,
-      predictedEmotion: prediction.emotion.emotion,
-    });
-    if (example.lang !== undefined) {
-      languageTotal += 1;
-      if (prediction.language === example.lang) languageHits += 1;
-    }
-  }
+/** The figures of one group of outcomes (all examples, or one language's). */
+function scoreOutcomes(outcomes: readonly ExampleOutcome[]): GroupReport {
   const perType = typeMetrics(
     outcomes.map((o) => o.goldEscalations),
     outcomes.map((o) => o.predictedEscalations),
@@ -185,11 +185,91 @@ export function evaluate(
       labels: emotions,
       matrix: confusionMatrix(emotions, goldEmotions, predictedEmotions),
     },
-    languageAccuracy: languageTotal === 0 ? null : languageHits / languageTotal,
     errors: outcomes.filter(
       (o) => !sameSet(o.goldEscalations, o.predictedEscalations) || o.goldEmotion !== o.predictedEmotion,
     ),
   };
+}
+
+/** Scores predictions made beforehand, one per example in the same order (sync or async classifiers alike). */
+export function evaluatePredictions(
+  examples: readonly LabelledExample[],
+  predictions: readonly Prediction[],
+): EvaluationReport {
+  if (examples.length !== predictions.length) throw new Error('examples and predictions differ in length');
+  const outcomes: ExampleOutcome[] = [];
+  let languageTotal = 0;
+  let languageHits = 0;
+  examples.forEach((example, i) => {
+    const prediction = predictions[i] as Prediction;
+    outcomes.push({
+      id: example.id,
+      lang: example.lang,
+      variety: example.variety,
+      text: example.message.text,
+      messageType: example.message.type,
+      goldEscalations: example.escalations,
+      predictedEscalations: prediction.escalations.map((e) => e.type),
+      goldEmotion: example.emotion,
+      predictedEmotion: prediction.emotion.emotion,
+    });
+    if (example.lang !== undefined) {
+      languageTotal += 1;
+      if (prediction.language === example.lang) languageHits += 1;
+    }
+  });
+  const groups = (key: (o: ExampleOutcome) => string | undefined): string[] =>
+    [...new Set(outcomes.flatMap((o) => key(o) ?? []))].sort();
+  return {
+    ...scoreOutcomes(outcomes),
+    languageAccuracy: languageTotal === 0 ? null : languageHits / languageTotal,
+    byLanguage: groups((o) => o.lang).map((language) => ({
+      language,
+      ...scoreOutcomes(outcomes.filter((o) => o.lang === language)),
+    })),
+    byVariety: groups((o) => o.variety).map((variety) => ({
+      variety,
+      ...scoreOutcomes(outcomes.filter((o) => o.variety === variety)),
+    })),
+  };
+}
+
+export function evaluate(
+  examples: readonly LabelledExample[],
+  classify: (input: ClassificationInput) => Prediction,
+): EvaluationReport {
+  return evaluatePredictions(
+    examples,
+    examples.map((example) => classify({ message: example.message, context: example.context })),
+  );
+}
+
+export interface LanguageGap {
+  language: string;
+  macroF1: number;
+  emotionAccuracy: number;
+  /** How far below the best other language this one is (0 when it is the best); null with no other language. */
+  macroF1Gap: number | null;
+  emotionGap: number | null;
+}
+
+/**
+ * For each language of the report, how far its macro-F1 and emotion accuracy fall below the best OTHER
+ * language's. The goal "no language more than 0.05 below the others" is: every gap ≤ 0.05.
+ */
+export function languageGaps(report: EvaluationReport): LanguageGap[] {
+  return report.byLanguage.map((group) => {
+    const others = report.byLanguage.filter((g) => g.language !== group.language);
+    const bestF1 = Math.max(...others.map((g) => g.macroF1));
+    const bestEmotion = Math.max(...others.map((g) => g.emotionAccuracy));
+    return {
+      language: group.language,
+      macroF1: group.macroF1,
+      emotionAccuracy: group.emotionAccuracy,
+      macroF1Gap: others.length === 0 ? null : Math.max(0, bestF1 - group.macroF1),
+      emotionGap: others.length === 0 ? null : Math.max(0, bestEmotion - group.emotionAccuracy),
+    };
+  });
 }
 
 const pct = (x: number): string => x.toFixed(3);
@@ -228,13 +308,55 @@ function formatErrors(errors: readonly ExampleOutcome[]): string[] {
       : ` escalations gold [${e.goldEscalations.join(', ')}] got [${e.predictedEscalations.join(', ')}]`;
     const emotion =
       e.goldEmotion === e.predictedEmotion ? '' : ` emotion gold ${e.goldEmotion} got ${e.predictedEmotion}`;
-    lines.push(`- ${e.id} (${e.messageType})${escalations}${emotion}`);
+    lines.push(
+      `- ${e.id} (${e.messageType}${e.lang === undefined ? '' : `, ${e.lang}`})${escalations}${emotion}`,
+    );
     lines.push(`    ${JSON.stringify(e.text)}`);
   }
   return lines;
 }
 
-/** A human-readable report; with `errors`, the misclassified examples follow. */
+function formatGroup(group: GroupReport): string[] {
+  return [
+    ...formatTypeTable(group.perType),
+    '',
+    `Escalation macro-F1: ${pct(group.macroF1)}`,
+    `Emotion accuracy:    ${pct(group.emotionAccuracy)}`,
+    '',
+    'Emotion confusion matrix (rows gold, columns predicted):',
+    ...formatConfusion(group.emotionConfusion),
+  ];
+}
+
+function formatLanguageSummary(report: EvaluationReport): string[] {
+  const gaps = new Map(languageGaps(report).map((g) => [g.language, g]));
+  const gap = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : pct(x));
+  const header = `${pad('', 12)}${padLeft('examples', 9)}${padLeft('macro-F1', 10)}${padLeft('emotion', 9)}`;
+  const lines = [
+    'Per language (gap: how far below the best other language):',
+    `${header}${padLeft('F1 gap', 8)}${padLeft('emotion gap', 13)}`,
+  ];
+  for (const g of report.byLanguage) {
+    const row = `${pad(g.language, 12)}${padLeft(String(g.examples), 9)}${padLeft(pct(g.macroF1), 10)}${padLeft(pct(g.emotionAccuracy), 9)}`;
+    lines.push(
+      `${row}${padLeft(gap(gaps.get(g.language)?.macroF1Gap), 8)}${padLeft(gap(gaps.get(g.language)?.emotionGap), 13)}`,
+    );
+  }
+  if (report.byVariety.length > 0) {
+    lines.push('', 'Per variety (for information):', header);
+    for (const g of report.byVariety) {
+      lines.push(
+        `${pad(g.variety, 12)}${padLeft(String(g.examples), 9)}${padLeft(pct(g.macroF1), 10)}${padLeft(pct(g.emotionAccuracy), 9)}`,
+      );
+    }
+  }
+  return lines;
+}
+
+/**
+ * A human-readable report: the overall figures, a summary per language (and variety), then each language's
+ * own tables; with `errors`, the misclassified examples follow.
+ */
 export function formatReport(report: EvaluationReport, options: { errors?: boolean } = {}): string {
   const lines = [
     `Examples: ${report.examples}`,
@@ -248,6 +370,12 @@ export function formatReport(report: EvaluationReport, options: { errors?: boole
     'Emotion confusion matrix (rows gold, columns predicted):',
     ...formatConfusion(report.emotionConfusion),
   ];
+  if (report.byLanguage.length > 0) {
+    lines.push('', ...formatLanguageSummary(report));
+    for (const group of report.byLanguage) {
+      lines.push('', `== ${group.language}: ${group.examples} examples ==`, '', ...formatGroup(group));
+    }
+  }
   if (options.errors) lines.push('', ...formatErrors(report.errors));
   return lines.join('\n');
 }
@@ -264,6 +392,9 @@ export function reportJson(
     emotionAccuracy: report.emotionAccuracy,
     languageAccuracy: report.languageAccuracy,
     emotionConfusion: report.emotionConfusion,
+    languageGaps: languageGaps(report),
+    byLanguage: report.byLanguage.map(({ errors: _errors, ...figures }) => figures),
+    byVariety: report.byVariety.map(({ errors: _errors, ...figures }) => figures),
     ...(options.errors ? { errors: report.errors } : {}),
   };
 }

@@ -1,194 +1,54 @@
 import {
   canonicalEscalations,
-  fileMessageTypes,
   type ClassificationInput,
   type ClassificationResult,
-  type DetectedEscalation,
-  type EmotionResult,
-  type Language,
 } from './classification.js';
-import { findBookingRequest } from './rules/booking.js';
 import {
-  lastBotReply,
-  normalizeContext,
-  previousCustomerMessage,
-  sharesContentWords,
-  type NormalizedContext,
-} from './rules/conversation.js';
-import { discountSpans, findDiscountRequest } from './rules/discount.js';
-import { NEUTRAL_EMOTION, scoreEmotion } from './rules/emotion.js';
+  combineEmotion,
+  combineEscalations,
+  emotionFeatures,
+  loadModel,
+  messageFeatures,
+} from './learned/model.js';
+import modelFile from './learned/model.json' with { type: 'json' };
+import { analyzeWithRules } from './local-rules.js';
 import { detectEvents } from './rules/events.js';
-import { findHumanRequest, type HumanRequest } from './rules/human.js';
-import { detectLanguage } from './rules/language.js';
-import { evidenceOf } from './rules/matcher.js';
-import { acceptance, offerIn, type Offer } from './rules/offers.js';
-import { findPriceQuestion } from './rules/prices.js';
 import { detectTopics } from './rules/topics.js';
-import { findCustomerUnanswered, isBotFallback } from './rules/unanswered.js';
-import { normalizeWithMap, type NormalizedText } from './text-normalize.js';
 
 /**
- * The local classifier: deterministic rules, no network. Used when no LLM is configured, and as the
- * reference the LLM adapter's output shape follows.
+ * The local classifier: deterministic rules (local-rules.ts, rules/) with a small learned model beside them
+ * (learned/), no network. Used when no LLM is configured, as the LLM adapter's fallback, and as the reference
+ * the adapter's output shape follows. The rules keep their findings and their evidence; the model adds the
+ * escalations and emotions the rules' phrasings miss (learned/model.ts says how the two are combined).
  */
 
-/** Everything the rules need about one message, computed once. */
-interface Facts {
-  input: ClassificationInput;
-  message: NormalizedText;
-  context: NormalizedContext[];
-  contextTexts: NormalizedText[];
-  language: Language;
-  botReply: NormalizedText | undefined;
-  botFailed: boolean;
-  offer: Offer | undefined;
-}
-
-const MAX_EVIDENCE = 160;
-
-/** The customer's message as evidence when no single phrase shows the escalation (a file, a bot failure). */
-function wholeMessageEvidence(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed.length <= MAX_EVIDENCE) return trimmed;
-  const cut = trimmed.slice(0, MAX_EVIDENCE);
-  const lastSpace = cut.lastIndexOf(' ');
-  return lastSpace > MAX_EVIDENCE / 2 ? cut.slice(0, lastSpace) : cut;
-}
-
-function hasWords(text: string): boolean {
-  return /[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(text);
-}
-
-/** The message's language; for a bare file or a too-short message, the language of the conversation so far. */
-function languageOf(input: ClassificationInput): Language {
-  const own = detectLanguage(input.message.text);
-  if (own !== 'other') return own;
-  const earlier = [...input.context].reverse();
-  // The customer's own words first, then the bot's: the conversation's language.
-  for (const m of [...earlier.filter((c) => c.sender === 'customer'), ...earlier]) {
-    const language = detectLanguage(m.text);
-    if (language !== 'other') return language;
-  }
-  return 'other';
-}
-
-function gatherFacts(input: ClassificationInput, options: { offers?: boolean } = {}): Facts {
-  const context = normalizeContext(input.context);
-  const botReply = lastBotReply(context);
-  return {
-    input,
-    message: normalizeWithMap(input.message.text),
-    context,
-    contextTexts: context.map((c) => c.normalized),
-    language: languageOf(input),
-    botReply,
-    botFailed: botReply ? isBotFallback(botReply.text) : false,
-    // What the bot offered matters to escalations only.
-    offer: botReply && options.offers !== false ? offerIn(botReply.text) : undefined,
-  };
-}
-
-function escalation(
-  type: DetectedEscalation['type'],
-  confidence: number,
-  evidence: string,
-): DetectedEscalation {
-  return { type, confidence, evidence };
-}
-
-/** "Yes please" to the bot's offer of a person or of a booking. */
-function acceptedOffer(facts: Facts, offer: Offer): DetectedEscalation | undefined {
-  if (facts.offer !== offer) return undefined;
-  const span = acceptance(facts.message.text);
-  if (!span) return undefined;
-  const type = offer === 'human' ? 'SPEAK_TO_HUMAN' : 'BOOK_FLIGHT';
-  return escalation(type, 0.7, evidenceOf(facts.message, span));
-}
-
-function humanEscalation(facts: Facts, request: HumanRequest | undefined): DetectedEscalation | undefined {
-  if (request)
-    return escalation('SPEAK_TO_HUMAN', request.confidence, evidenceOf(facts.message, request.span));
-  return acceptedOffer(facts, 'human');
-}
-
-function bookingEscalation(facts: Facts): DetectedEscalation | undefined {
-  const booking = findBookingRequest(facts.message, facts.contextTexts);
-  if (booking) return escalation('BOOK_FLIGHT', booking.confidence, evidenceOf(facts.message, booking.span));
-  return acceptedOffer(facts, 'booking');
-}
-
-function discountEscalation(facts: Facts): DetectedEscalation | undefined {
-  const discount = findDiscountRequest(facts.message.text);
-  return (
-    discount && escalation('DISCOUNT_REQUEST', discount.confidence, evidenceOf(facts.message, discount.span))
-  );
-}
-
-function priceEscalation(facts: Facts): DetectedEscalation | undefined {
-  const exclude = discountSpans(facts.message.text);
-  const price = findPriceQuestion(facts.message, facts.contextTexts, exclude);
-  return price && escalation('FLIGHT_PRICES', price.confidence, evidenceOf(facts.message, price.span));
-}
-
-function fileEscalation(facts: Facts): DetectedEscalation | undefined {
-  if (!fileMessageTypes.includes(facts.input.message.type)) return undefined;
-  return escalation('FILE_SENT', 1, wholeMessageEvidence(facts.input.message.text));
-}
-
-/** The bot's last reply failed, or the customer says it answered something else. */
-function unansweredEscalation(facts: Facts): DetectedEscalation | undefined {
-  const said = findCustomerUnanswered(facts.message.text);
-  const evidence = said ? evidenceOf(facts.message, said) : wholeMessageEvidence(facts.input.message.text);
-  if (facts.botFailed) return escalation('UNANSWERED', 0.9, evidence);
-  if (said) return escalation('UNANSWERED', facts.botReply ? 0.8 : 0.6, evidence);
-  return undefined;
-}
-
-function emotionOf(facts: Facts, human: HumanRequest | undefined): EmotionResult {
-  const previous = previousCustomerMessage(facts.context);
-  if (!hasWords(facts.message.text)) {
-    // A voice note or a photo without caption: the customer's last words tell the mood.
-    return previous ? scoreEmotion(previous, detectLanguage(previous.original)) : NEUTRAL_EMOTION;
-  }
-  return scoreEmotion(facts.message, facts.language, {
-    repeatsAfterFailure:
-      facts.botFailed && previous !== undefined && sharesContentWords(facts.message, previous),
-    saysUnanswered: findCustomerUnanswered(facts.message.text) !== undefined,
-    asksForManager: human?.manager ?? false,
-  });
-}
+const model = loadModel(modelFile);
 
 /** Classifies one inbound customer message with its recent context. Pure and deterministic. */
 export function classifyLocally(input: ClassificationInput): ClassificationResult {
-  const facts = gatherFacts(input);
-  const human = findHumanRequest(facts.message.text);
-  const found = [
-    humanEscalation(facts, human),
-    discountEscalation(facts),
-    bookingEscalation(facts),
-    priceEscalation(facts),
-    fileEscalation(facts),
-    unansweredEscalation(facts),
-  ].filter((e): e is DetectedEscalation => e !== undefined);
+  const analysis = analyzeWithRules(input);
+  const features = messageFeatures(analysis);
   return {
-    escalations: canonicalEscalations(found),
-    emotion: emotionOf(facts, human),
-    language: facts.language,
-    topics: detectTopics(facts.message.text),
-    events: detectEvents(facts.message),
+    escalations: canonicalEscalations(
+      combineEscalations(model.escalation, analysis, features.escalation, input),
+    ),
+    emotion: combineEmotion(model.emotion, analysis, features.emotion),
+    language: analysis.facts.language,
+    topics: detectTopics(analysis.facts.message.text),
+    events: detectEvents(analysis.facts.message),
   };
 }
 
 /**
  * The emotion and topics classifyLocally would give the message, without the escalation and event rules
- * (most of its cost): what the hourly sentiment's local rules need, for every customer message of a window.
+ * (most of their cost): what the hourly sentiment's local rules need, for every customer message of a window.
  */
 export function emotionAndTopicsLocally(
   input: ClassificationInput,
 ): Pick<ClassificationResult, 'emotion' | 'topics'> {
-  const facts = gatherFacts(input, { offers: false });
+  const analysis = analyzeWithRules(input, { escalations: false });
   return {
-    emotion: emotionOf(facts, findHumanRequest(facts.message.text)),
-    topics: detectTopics(facts.message.text),
+    emotion: combineEmotion(model.emotion, analysis, emotionFeatures(analysis)),
+    topics: detectTopics(analysis.facts.message.text),
   };
 }

@@ -3,7 +3,9 @@ import {
   accuracy,
   confusionMatrix,
   evaluate,
+  evaluatePredictions,
   formatReport,
+  languageGaps,
   macroF1,
   parseLabelledJsonl,
   precisionRecallF1,
@@ -88,6 +90,15 @@ describe('parseLabelledJsonl', () => {
     emotion: 'NEUTRAL',
   });
 
+  it('keeps the corpus fields beyond the contract', () => {
+    const extended = JSON.stringify({ ...JSON.parse(line), variety: 'arabizi', mixed: true, domain: 'bank' });
+    expect(parseLabelledJsonl(extended)[0]).toMatchObject({
+      variety: 'arabizi',
+      mixed: true,
+      domain: 'bank',
+    });
+  });
+
   it('reads one example a line and skips blank lines', () => {
     const examples = parseLabelledJsonl(`${line}\n\n${line}\n`);
     expect(examples).toHaveLength(2);
@@ -146,8 +157,75 @@ describe('evaluate', () => {
     expect(text).toContain('Escalation macro-F1: 0.500');
     expect(text).toContain('Emotion accuracy:    0.500');
     expect(text).toMatch(/UNANSWERED\s+1\.000\s+1\.000\s+1\.000\s+1\s+1\/0\/0/);
-    expect(text).toContain('- b (IMAGE)');
+    expect(text).toContain('- b (IMAGE, fr)');
     expect(formatReport(report)).not.toContain('Misclassified');
     expect(reportJson(report)).toMatchObject({ macroF1: 0.5, emotionAccuracy: 0.5 });
+  });
+});
+
+describe('figures per language', () => {
+  const example = (
+    id: string,
+    lang: string,
+    escalations: LabelledExample['escalations'],
+  ): LabelledExample => ({
+    id,
+    lang,
+    variety: lang === 'ar' ? 'gulf' : lang,
+    context: [],
+    message: { type: 'TEXT', text: id },
+    escalations,
+    emotion: 'NEUTRAL',
+  });
+  // en: both right. fr: one right, one missed. ar: right, wrong emotion.
+  const examples = [
+    example('en-1', 'en', ['SPEAK_TO_HUMAN']),
+    example('en-2', 'en', []),
+    example('fr-1', 'fr', ['SPEAK_TO_HUMAN']),
+    example('fr-2', 'fr', ['SPEAK_TO_HUMAN']),
+    example('ar-1', 'ar', ['SPEAK_TO_HUMAN']),
+  ];
+  const predictions = examples.map((e) => ({
+    escalations: e.id === 'fr-2' ? [] : e.escalations.map((type) => ({ type })),
+    emotion: { emotion: e.id === 'ar-1' ? ('ANGRY' as const) : ('NEUTRAL' as const) },
+    language: e.lang,
+  }));
+  const report = evaluatePredictions(examples, predictions);
+
+  it('scores each language apart, sorted, and each variety', () => {
+    expect(report.byLanguage.map((g) => [g.language, g.examples])).toEqual([
+      ['ar', 1],
+      ['en', 2],
+      ['fr', 2],
+    ]);
+    const fr = report.byLanguage.find((g) => g.language === 'fr');
+    expect(fr?.perType[0]).toMatchObject({ type: 'SPEAK_TO_HUMAN', tp: 1, fn: 1, recall: 0.5 });
+    expect(fr?.macroF1).toBeCloseTo(2 / 3);
+    expect(report.byLanguage.find((g) => g.language === 'ar')?.emotionAccuracy).toBe(0);
+    expect(report.byVariety.map((g) => g.variety)).toEqual(['en', 'fr', 'gulf']);
+  });
+
+  it('measures how far each language is below the best other one', () => {
+    const gaps = new Map(languageGaps(report).map((g) => [g.language, g]));
+    expect(gaps.get('en')).toMatchObject({ macroF1Gap: 0, emotionGap: 0 });
+    expect(gaps.get('fr')?.macroF1Gap).toBeCloseTo(1 / 3);
+    expect(gaps.get('ar')).toMatchObject({ macroF1Gap: 0, emotionGap: 1 });
+    expect(languageGaps(evaluatePredictions(examples.slice(0, 2), predictions.slice(0, 2)))).toEqual([
+      expect.objectContaining({ language: 'en', macroF1Gap: null, emotionGap: null }),
+    ]);
+  });
+
+  it('prints the summary and each language’s tables', () => {
+    const text = formatReport(report);
+    expect(text).toContain('Per language (gap: how far below the best other language):');
+    expect(text).toMatch(/fr\s+2\s+0\.667\s+1\.000\s+0\.333\s+0\.000/);
+    expect(text).toContain('== ar: 1 examples ==');
+    expect(reportJson(report)).toMatchObject({
+      byLanguage: [{ language: 'ar' }, { language: 'en' }, { language: 'fr' }],
+    });
+  });
+
+  it('rejects predictions that do not match the examples', () => {
+    expect(() => evaluatePredictions(examples, predictions.slice(1))).toThrow();
   });
 });

@@ -34,7 +34,8 @@ const typesOf = (text: string, context: ContextMessage[] = [], type: MessageType
 const emotionOf = (text: string, context: ContextMessage[] = [], type: MessageTypeName = 'TEXT'): string =>
   classify(text, context, type).emotion.emotion;
 
-const devSetUrl = new URL('../../../shared/data/classifier-dev.jsonl', import.meta.url);
+/** The corpus's dev split (data/classifier/README.md): the thresholds were chosen on it, so it is a smoke test. */
+const devSetUrl = new URL('../../data/classifier/dev.jsonl', import.meta.url);
 
 describe('normalisation', () => {
   it('lowercases and strips Latin accents', () => {
@@ -331,6 +332,47 @@ describe('language', () => {
   });
 });
 
+describe('messages once misread, which stay fixed', () => {
+  it.each([
+    'تم خصم المبلغ مرتين',
+    'تم خصم المبلغ مرتين، ممكن تتأكدوا؟',
+    'لو سمحت تم خصم المبلغ مرتين من بطاقتي',
+    'انخصم المبلغ مرتين من البطاقة، شيكوا لو سمحتوا',
+    'et5asam el mablagh marten men el card',
+  ])('does not take a charged amount for a discount request: %s', (text) => {
+    expect(typesOf(text)).not.toContain('DISCOUNT_REQUEST');
+  });
+
+  it('still sees a discount asked for in Arabic', () => {
+    expect(typesOf('هل يوجد خصم للطلاب؟')).toContain('DISCOUNT_REQUEST');
+    expect(typesOf('خصم ٢٠٪ ممكن؟')).toContain('DISCOUNT_REQUEST');
+  });
+
+  it.each([
+    'Je ne vous demande pas le prix du billet',
+    'Je ne vous demande pas le prix du billet, je veux savoir si le repas est inclus.',
+    "I'm not asking about the fare, just the departure terminal",
+    'السعر مش فارق معايا، عايز اول رحلة توصل قبل الضهر',
+  ])('does not take a price the customer says they are not asking for: %s', (text) => {
+    expect(typesOf(text)).not.toContain('FLIGHT_PRICES');
+  });
+
+  it.each([
+    ['Hello?? I asked for a human agent', []],
+    [
+      'Hello?? I asked for a human agent',
+      [
+        customer('I would like to talk to an agent'),
+        bot('I can help with most questions! What do you need?'),
+      ],
+    ],
+    ["I've been asking for an actual person for ten minutes", []],
+    ["J'ai demandé un conseiller humain !", []],
+  ] as [string, ContextMessage[]][])('sees a repeated request for a person: %s', (text, context) => {
+    expect(typesOf(text, context)).toContain('SPEAK_TO_HUMAN');
+  });
+});
+
 describe('events', () => {
   it('detects a price objection, customer facts and a meeting', () => {
     const events = classify(
@@ -394,18 +436,18 @@ describe('the result contract', () => {
   });
 });
 
-describe('the labelled development set', () => {
-  it('resolves beside the project', () => {
-    expect(fileURLToPath(devSetUrl)).toMatch(/shared\/data\/classifier-dev\.jsonl$/);
-  });
-
+describe('the dev split of the corpus', () => {
   const examples = parseLabelledJsonl(readFileSync(devSetUrl, 'utf8'));
 
-  it('reaches escalation macro-F1 ≥ 0.85 and emotion accuracy ≥ 0.70', () => {
+  it("is the repository's own file", () => {
+    expect(fileURLToPath(devSetUrl)).toMatch(/data\/classifier\/dev\.jsonl$/);
+    expect(examples.length).toBeGreaterThan(300);
+  });
+
+  it('reaches escalation macro-F1 ≥ 0.88 and emotion accuracy ≥ 0.83', () => {
     const report = evaluate(examples, classifyLocally);
-    expect(report.examples).toBe(120);
-    expect(report.macroF1).toBeGreaterThanOrEqual(0.85);
-    expect(report.emotionAccuracy).toBeGreaterThanOrEqual(0.7);
+    expect(report.macroF1).toBeGreaterThanOrEqual(0.88);
+    expect(report.emotionAccuracy).toBeGreaterThanOrEqual(0.83);
   });
 
   it('quotes evidence from the message and validates every result', () => {

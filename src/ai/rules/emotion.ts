@@ -33,7 +33,8 @@ interface Hit {
   cue: EmotionCue;
 }
 
-interface Tally {
+/** The weighted evidence behind an emotion: what the cues and the way the message is written add up to. */
+export interface Tally {
   anger: number;
   disappointment: number;
   happiness: number;
@@ -215,6 +216,16 @@ export function scoreEmotion(
   signals: EmotionSignals = {},
 ): EmotionResult {
   return decide(tallyOf(normalized, language, signals));
+}
+
+/** The emotion with the evidence it was decided from (the learned model reads the evidence too). */
+export function scoreEmotionWithEvidence(
+  normalized: NormalizedText,
+  language: Language,
+  signals: EmotionSignals = {},
+): { result: EmotionResult; tally: Tally } {
+  const tally = tallyOf(normalized, language, signals);
+  return { result: decide(tally), tally };
 }
 
 export const NEUTRAL_EMOTION: EmotionResult = { emotion: 'NEUTRAL', score: 0 };

@@ -39,14 +39,28 @@ export function findAll(text: string, re: RegExp, span?: Span): Span[] {
   const from = span?.start ?? 0;
   const to = span?.end ?? text.length;
   const found: Span[] = [];
-  const scanner = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+  // A global pattern is scanned in place (the scan is synchronous, and lastIndex is reset after it); compiling a
+  // copy per call cost more than the scan itself.
+  const scanner = re.flags.includes('g') ? re : new RegExp(re.source, `${re.flags}g`);
   scanner.lastIndex = from;
-  for (let m = scanner.exec(text); m !== null; m = scanner.exec(text)) {
-    const end = m.index + m[0].length;
-    if (m.index >= to) break;
-    if (end <= to && end > m.index) found.push({ start: m.index, end });
-    if (m[0].length === 0) scanner.lastIndex += 1;
+  try {
+    for (let m = scanner.exec(text); m !== null; m = scanner.exec(text)) {
+      const end = m.index + m[0].length;
+      if (m.index >= to) break;
+      if (end <= to && end > m.index) found.push({ start: m.index, end });
+      if (m[0].length === 0) scanner.lastIndex += 1;
+    }
+  } finally {
+    scanner.lastIndex = 0;
   }
+  return found;
+}
+
+/** Whether a pattern of `rx` matches anywhere in `text` (the global pattern is used in place, from the start). */
+export function matches(re: RegExp, text: string): boolean {
+  re.lastIndex = 0;
+  const found = re.test(text);
+  re.lastIndex = 0;
   return found;
 }
 

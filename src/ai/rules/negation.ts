@@ -1,4 +1,4 @@
-import { alt, B, E, isQuestionAt, rx } from './matcher.js';
+import { alt, B, E, isQuestionAt, matches, rx } from './matcher.js';
 
 /**
  * Negation scope: a cue is negated when a negator stands shortly before it in the same clause
@@ -41,7 +41,7 @@ const CLAUSE_BREAK = rx(
     'علشان',
     'حتى',
     'اللي',
-    'الي',
+    // Not 'الي': folded, it is also إلى ("to"), as in "لا أحتاج إلى التحدث مع أحد".
     'bas',
     'la2an',
     'lesh',
@@ -123,7 +123,7 @@ const NEGATOR_WORDS = new Set([
   'mush',
   'mo',
   'mu',
-  'la',
+  // Not 'la': it is the French article and the Arabizi "to" ("la beirut") far more often than "no".
   'la2',
   'bala',
   'balash',
@@ -152,7 +152,8 @@ const REFUSAL = rx(
 
 const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
 
-function isNegatorToken(token: string): boolean {
+/** Whether a token of normalised text negates ("not", "pas", "مش", "mish", "n'ai"…). */
+export function isNegatorToken(token: string): boolean {
   const bare = token.replace(/'/g, '');
   if (NEGATOR_WORDS.has(token) || NEGATOR_WORDS.has(bare)) return true;
   if (token.endsWith("n't")) return true;
@@ -181,7 +182,7 @@ export function isNegatedAt(text: string, at: number, options: NegationOptions =
   const clause = clauseBefore(text, at);
   const tokens = [...clause.matchAll(TOKEN)].map((m) => m[0]).slice(-window);
   if (!tokens.some(isNegatorToken)) return false;
-  const refusal = new RegExp(REFUSAL.source, 'u').test(clause);
+  const refusal = matches(REFUSAL, clause);
   if (refusal) return true;
   return !((options.questionsAreRequests ?? true) && isQuestionAt(text, at));
 }

@@ -18,6 +18,9 @@ const BOT_FALLBACK: readonly RegExp[] = [
   rx(`${B}(?:unable|not able) to (?:help|assist|answer|process|understand)`),
   rx(`${B}(?:no|don'?t have) (?:information|info|answer|data|details) (?:about|on|for|regarding)`),
   rx(`${B}i'?m (?:just )?an? (?:bot|virtual assistant|ai) and (?:can'?t|cannot)`),
+  rx(
+    `${B}(?:i(?:'m| am) (?:still learning|not (?:trained|able|programmed))|i can only (?:help|answer|assist)|(?:could|can)(?:n'?t| not) find (?:an? )?answer|not sure about that)`,
+  ),
   // French
   rx(
     `${B}(?:je n'ai pas (?:bien )?compris|je ne (?:comprends|comprend) pas|je ne suis pas (?:sur|certaine?) de (?:bien )?comprendre)`,
@@ -30,6 +33,9 @@ const BOT_FALLBACK: readonly RegExp[] = [
   ),
   rx(`${B}(?:reformuler|(?:pas en mesure|impossible) de (?:vous )?(?:aider|repondre|renseigner))`),
   rx(`${B}(?:hors|en dehors) de mon (?:champ|domaine|perimetre)`),
+  rx(
+    `${B}(?:(?:pouvez|pourriez)-vous (?:repeter|reformuler)|je n'ai pas (?:bien )?saisi|je ne (?:reponds|peux repondre) qu'|je ne suis pas (?:encore )?(?:forme|programme)|je crains de ne pas (?:le )?savoir|je ne connais pas (?:encore )?la reponse|je ne suis pas (?:sur|certaine?)|depasse ce que je (?:peux|sais))`,
+  ),
   // Arabic
   rx(
     `${B}(?:لم|ما|مو|مش|لا) ?(?:افهم|فهمت|فاهم|نفهم|اعرف|بعرف|اعلم|ادري|اقدر اساعد|استطيع|يمكنني|نقدر|نستطيع)`,
@@ -39,6 +45,7 @@ const BOT_FALLBACK: readonly RegExp[] = [
   ),
   rx(`${B}ليس (?:لدي|عندي) (?:اي )?(?:معلومات|معلومه|اجابه|جواب)`),
   rx(`${B}(?:اعاده صياغه|صياغه سوالك|توضيح سوالك|وضح سوالك|خارج (?:نطاق|اختصاص))`),
+  rx(`${B}(?:لست متاكدا|لست متاكد|لا اعرف الاجابه|ليس لدي اجابه|لا يمكنني المساعده|لا استطيع قراءه)`),
 ];
 
 const CUSTOMER_SAYS_UNANSWERED: readonly RegExp[] = [
@@ -59,6 +66,9 @@ const CUSTOMER_SAYS_UNANSWERED: readonly RegExp[] = [
   rx(`${B}(?:irrelevant|wrong answer|read my (?:question|message))${E}`),
   rx(`${B}you misunderst(?:ood|and)`),
   rx(`${B}i (?:already |just )?told you${E}`),
+  rx(
+    `${B}(?:instead of answering|(?:did ?n'?t|do ?n'?t|does ?n'?t) (?:get|understand) my question|(?:do|did) you (?:even )?read (?:my|what i)|read what i (?:wrote|write)|(?:keep|kept) (?:answering|telling me|sending me)|(?:not|nothing to do with|un)related to (?:my|the) question|has nothing to do with (?:my|the) question|not (?:at all |really |even )?what i (?:asked|meant|said|was asking))`,
+  ),
   // French
   rx(
     `${B}(?:ce n'est|c'est|c est) pas (?:ce que j'ai demande|ma question|la question|ce que je (?:demande|voulais)|une reponse)`,
@@ -70,8 +80,17 @@ const CUSTOMER_SAYS_UNANSWERED: readonly RegExp[] = [
   rx(
     `${B}(?:j'ai demande|je (?:vous|t')ai demande|je (?:vous|t')ai pose) (?:si|quand|combien|comment|pourquoi|ou|une question)`,
   ),
-  rx(`${B}(?:ma question (?:etait|c'etait)|rien a voir|a cote de la plaque)`),
+  rx(
+    `${B}(?:ma question (?:etait|c'etait)|(?:ca|cela|ce que vous dites|votre reponse)(?: n'a| a)? rien a voir|rien a voir avec (?:ma|la|mes) (?:question|demande)|a cote de la plaque)`,
+  ),
+  rx(
+    `${B}(?:j'ai demande|je demandais) (?:pour|au sujet d|a propos d|des |les |le |la |l')[^.!?]{1,40}?,? pas `,
+  ),
+  rx(`${B}i (?:asked|was asking) (?:about|for) [^.!?]{1,40}?,? not `),
   rx(`${B}je (?:vous|te) (?:l'|les )?ai (?:deja )?dit${E}`),
+  rx(
+    `${B}(?:(?:m'avez|m'as) mal compris|mal compris (?:ma|la) question|lisez (?:mon message|ma question|ce que j'ecris)|vous lisez (?:ce que|mes messages|au moins)|au lieu de repondre|(?:ca|cela) ne repond pas|(?:aucun|pas de|n'a aucun|n'a rien a voir (?:avec|en)) rapport|n'a rien a voir avec ma question|repondez (?:a cote|toujours a cote)|pas (?:du tout |vraiment )?(?:ce que|ma question))`,
+  ),
   // Arabic
   rx(
     `${B}(?:مش|مو|ليس|ماهو|مب|هذا مش|هذا مو|هاد مش) ?(?:سوالي|اللي سالت|الي سالت|اللي سالته|اللي طلبته|قصدي)`,
@@ -81,8 +100,14 @@ const CUSTOMER_SAYS_UNANSWERED: readonly RegExp[] = [
   rx(`${B}(?:ما|مش|مو|ولا مره) ?(?:بتعرف|تعرف|عرفت) (?:ت)?جاوب`),
   rx(`${B}(?:جاوب(?:ني)?|رد) على سوالي`),
   rx(`${B}(?:ما له علاقه|مالوش علاقه|ملوش علاقه|فهمتني غلط)`),
+  rx(
+    `${B}(?:فهمت سوالي (?:غلط|خطا)|فهمتني خطا|(?:اقرا|اقري|اقراي) (?:رسالتي|سوالي|كلامي)|بدل ما (?:ترد|تجاوب)|(?:مو|مش|ليس) (?:هذا|هيدا|هاد|ده) (?:سوالي|اللي سالت|ما سالت)|هذا ليس ما سالت|مش اللي (?:انا )?سالت|لم تجب عن سوالي|بتقرا اللي بكتبه|تقرا اللي اكتبه|(?:مو|مش) جواب|هذا ليس جوابا|ده مش رد|هيدا مش جواب)`,
+  ),
   // Arabizi
   rx(`${B}(?:ma|mish|mesh|mosh) (?:fhmtni|fhemtni|fahemni|fahimni|3am tefham|btefham|tefham)${E}`),
+  rx(
+    `${B}(?:fhemet so2ali ghalat|fhemtni ghalat|e2ra (?:risalti|so2ali)|jaweb 3ala so2ali|ma jawabt|mish hayda (?:so2ali|elli sa2alt)|hayda mish elli sa2alt|badal ma trod)`,
+  ),
 ];
 
 /** Whether a bot reply is a fallback: it did not know, could not help or did not understand. */

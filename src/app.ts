@@ -12,7 +12,7 @@ import type { JobHandler, JobQueue, QueueName } from './jobs/queue.js';
 import { OutboxReconciler } from './jobs/reconciler.js';
 import { OutboxSettlement } from './jobs/settlement.js';
 import { startWorkers } from './jobs/runner.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './kernel/logger.js';
 import { createNotificationSenders } from './notifications/senders.js';
 import { RateLimits } from './protection/rate-limits.js';
 import { createPubSub, type PubSubHandle } from './realtime/pubsub.js';
@@ -24,6 +24,7 @@ import type { ServiceSettings } from './services/deps.js';
 import { deliverNotification, sweepStuckDeliveries } from './services/notifications.js';
 import { catchUpSentiment } from './services/sentiment.js';
 import { rollupMetrics } from './services/metrics-rollup.js';
+import { recordModelUsage } from './services/model-usage.js';
 
 export interface Application {
   db: Database;
@@ -89,7 +90,10 @@ export async function startApplication(
   const rateLimits = new RateLimits(config.rateLimits, rateLimitRedis);
   const model = createLanguageModel(
     { openai: config.openai },
-    { prisma, onUsageError: (error) => logger.warn({ err: error }, 'model usage not recorded') },
+    {
+      recordUsage: recordModelUsage(prisma),
+      onUsageError: (error) => logger.warn({ err: error }, 'model usage not recorded'),
+    },
   );
   const notifications = createNotificationSenders({
     smtp: config.smtp,

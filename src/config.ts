@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OperationLimits } from './protection/operation-limits.js';
+import type { OperationLimits } from './graphql/operation-limits.js';
 import type { RateLimitSettings, RateWindow } from './protection/rate-limits.js';
 
 /** Thrown when the environment is invalid; its message is the one line printed before exiting. */
@@ -84,7 +84,7 @@ const envSchema = z.object({
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   WHATSAPP_TEMPLATE_NAME: optionalString,
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('en'),
-  // Operation limits (src/protection/operation-limits.ts).
+  // Operation limits (src/graphql/operation-limits.ts).
   OPERATION_LIMITS: onOff.default('on'),
   MAX_QUERY_TOKENS: positiveInt(3000),
   MAX_QUERY_DEPTH: positiveInt(30, 1000),

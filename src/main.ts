@@ -1,7 +1,7 @@
 import { databaseOptions, startApplication } from './app.js';
 import { ConfigError, describeBackends, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './kernel/logger.js';
 import { DEMO_LOGIN, seedDemoWorkspace } from './services/demo-seed.js';
 
 async function main() {

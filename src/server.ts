@@ -19,7 +19,7 @@ import {
   resolveApiOptions,
   type AppDeps,
   type Yoga,
-} from './yoga.js';
+} from './graphql/yoga.js';
 
 /** graphql-ws waits this long for `connection_init` before closing with 4408. */
 export const CONNECTION_INIT_TIMEOUT_MS = 10_000;

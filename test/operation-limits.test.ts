@@ -22,7 +22,7 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { limitRules, measureOperation, type OperationLimits } from '../src/protection/operation-limits.js';
+import { limitRules, measureOperation, type OperationLimits } from '../src/graphql/operation-limits.js';
 import { schema } from '../src/resolvers/schema.js';
 import { INBOX_QUERY } from '../bench/scenarios/dashboard.js';
 
@@ -91,7 +91,7 @@ function clientOperations(): ClientOperation[] {
     ['GraphiQL introspection', getIntrospectionQuery()],
   ];
   // GraphiQL's pre-filled walk, as the server sends it.
-  const yogaSource = readFileSync('src/yoga.ts', 'utf8');
+  const yogaSource = readFileSync('src/graphql/yoga.ts', 'utf8');
   sources.push(['GraphiQL default query', /const defaultQuery = `([\s\S]*?)`;/.exec(yogaSource)![1]!]);
   const documents = sources.map(([name, text]) => [name, parse(text)] as const);
   const fragments = documents.flatMap(([, document]) =>

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PubSub } from 'graphql-subscriptions';
-import { createErrorMasker } from '../src/errors.js';
+import { createErrorMasker } from '../src/graphql/error-masking.js';
 import { createInProcessQueue } from '../src/jobs/in-process-queue.js';
 import { RealtimePublisher } from '../src/realtime/publisher.js';
 import { TopicBus } from '../src/realtime/topic-bus.js';

@@ -39,7 +39,7 @@ export function createConsoleClient(token: string | null, onUnauthenticated: () 
   const openSocket = (authorization: string): SocketClient =>
     (socket ??= createSocket({
       url: socketUrl(),
-      // The shape src/yoga.ts credentialsFromConnectionParams reads.
+      // The shape src/graphql/yoga.ts credentialsFromConnectionParams reads.
       connectionParams: { authorization },
       lazy: true,
       retryAttempts: Number.POSITIVE_INFINITY,

@@ -1,7 +1,10 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { recordModelUsage } from '../services/model-usage.js';
 import type { ClassificationInput } from './classification.js';
-import type { ClassificationOutcome, LanguageModel, SentimentOutcome } from './language-model.js';
+import type {
+  ClassificationOutcome,
+  LanguageModel,
+  RecordUsage,
+  SentimentOutcome,
+} from './language-model.js';
 import { classifyLocally } from './local-classifier.js';
 import { OpenAIModel } from './openai-model.js';
 import { analyzeSentimentLocally, type SentimentBatch } from './sentiment.js';
@@ -30,7 +33,7 @@ export interface LanguageModelConfig {
  */
 export function createLanguageModel(
   config: LanguageModelConfig,
-  deps: { prisma: PrismaClient; onUsageError?: (error: unknown) => void },
+  deps: { recordUsage?: RecordUsage; onUsageError?: (error: unknown) => void } = {},
 ): LanguageModel {
   const local = new LocalModel();
   if (!config.openai) return local;
@@ -40,7 +43,7 @@ export function createLanguageModel(
     model: config.openai.model,
     ...(config.openai.deadlineMs ? { deadlineMs: config.openai.deadlineMs } : {}),
     fallback: local,
-    recordUsage: recordModelUsage(deps.prisma),
+    ...(deps.recordUsage ? { recordUsage: deps.recordUsage } : {}),
     ...(deps.onUsageError ? { onUsageError: deps.onUsageError } : {}),
   });
 }

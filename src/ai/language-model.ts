@@ -31,3 +31,13 @@ export interface LanguageModel {
   /** The emotion, score and topics of several conversations' windows, in one request where possible. */
   analyzeSentiment(batch: SentimentBatch, context: { organizationId: string }): Promise<SentimentOutcome>;
 }
+
+/** What one answered model request spent, for the organization that asked (written by the composition root). */
+export interface UsageRecord {
+  organizationId: string;
+  model: string;
+  purpose: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+export type RecordUsage = (usage: UsageRecord) => Promise<void>;

@@ -11,7 +11,16 @@ import {
   type DetectedEvent,
   type EmotionResult,
 } from './classification.js';
-import type { ClassificationOutcome, LanguageModel, ModelUsage, SentimentOutcome } from './language-model.js';
+import type {
+  ClassificationOutcome,
+  LanguageModel,
+  ModelUsage,
+  RecordUsage,
+  SentimentOutcome,
+  UsageRecord,
+} from './language-model.js';
+
+export type { RecordUsage, UsageRecord };
 import { classificationMessages } from './prompts.js';
 import {
   parseSentimentAnswer,
@@ -29,14 +38,6 @@ import {
  */
 
 /** One call's token usage, attributed to an organization. */
-export interface UsageRecord {
-  organizationId: string;
-  model: string;
-  purpose: string;
-  promptTokens: number;
-  completionTokens: number;
-}
-export type RecordUsage = (usage: UsageRecord) => Promise<void>;
 
 export const CLASSIFICATION_PURPOSE = 'classification';
 export const SENTIMENT_PURPOSE = 'sentiment';

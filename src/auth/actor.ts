@@ -1,5 +1,5 @@
 import type { MembershipRole } from '../generated/prisma/enums.js';
-import { forbidden, unauthenticated } from '../services/errors.js';
+import { forbidden, unauthenticated } from '../kernel/errors.js';
 import { permissionsOfScopes, rolePermissions, type Permission } from './permissions.js';
 
 export interface ActorUser {

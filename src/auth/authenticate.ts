@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { unauthenticated } from '../services/errors.js';
+import { unauthenticated } from '../kernel/errors.js';
 import { Actor } from './actor.js';
 import { looksLikeApiKey, parseApiKey } from './api-key-format.js';
 import { equalHex, sha256Hex } from './tokens.js';

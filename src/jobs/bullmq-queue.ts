@@ -1,7 +1,7 @@
 // The JobQueue port on BullMQ (Redis). One BullMQ Queue per queue name, made on first use; Workers are
 // started by work() and closed gracefully by close().
 import { type BackoffStrategy, type Job, Queue, Worker } from 'bullmq';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import {
   backoffDelay,
   DEFAULT_ATTEMPTS,

@@ -3,7 +3,7 @@
 // retry, cron schedules in UTC, graceful close). Nothing survives the process: pair it with the outbox
 // (see OutboxRelay's reclaimOnStart and forgetOutboxJob) so that unfinished jobs are relayed again.
 import { CronExpressionParser } from 'cron-parser';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import {
   backoffDelay,
   DEFAULT_ATTEMPTS,

@@ -5,7 +5,7 @@
 // reconciler (reconciler.ts) adds again a job the queue lost.
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { type JobQueue, type NewJob, type QueueName, queueNames } from './queue.js';
 
 export interface OutboxJobInput {

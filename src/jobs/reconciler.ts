@@ -11,7 +11,7 @@
 //   - Extra sweeps (e.g. notifications left PENDING past their lease) run after each pass.
 // Passes never overlap in one process, and an advisory lock keeps two processes from doing the same work.
 import { type Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { type JobQueue, type QueueName, queueNames } from './queue.js';
 
 export interface Schedule {

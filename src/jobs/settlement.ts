@@ -3,7 +3,7 @@
 // once the job completes, and marked DEAD once the job has used up its tries (a visible dead letter).
 // Deletions are batched: one statement per few milliseconds of completions, not one per job.
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { JobHandler } from './queue.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

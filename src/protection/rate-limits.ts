@@ -10,7 +10,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import { rateLimited } from '../services/errors.js';
+import { rateLimited } from '../kernel/errors.js';
 
 /** At most `points` in any window of `seconds`. */
 export interface RateWindow {

@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor.js';
 import type { ActorGuard } from '../auth/actor-guard.js';
-import { forbidden } from '../services/errors.js';
+import { forbidden } from '../kernel/errors.js';
 
 export interface StreamAuthorization<E> {
   guard: ActorGuard;

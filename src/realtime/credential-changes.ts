@@ -1,7 +1,7 @@
 // Live revocation: when a session ends, a key is revoked or a member loses a role, every api process
 // hears it at once through the pub/sub (one topic for all), and the live subscriptions opened with those
 // credentials re-check them immediately instead of at their next event.
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { TopicBus } from './topic-bus.js';
 
 export type CredentialChange =

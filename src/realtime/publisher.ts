@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logger.js';
-import { FailureLog } from '../protection/failure-log.js';
+import type { Logger } from '../kernel/logger.js';
+import { FailureLog } from '../kernel/failure-log.js';
 import { CREDENTIAL_CHANGES_TOPIC, type CredentialChange } from './credential-changes.js';
 import type { TopicBus } from './topic-bus.js';
 import { topicsOf, type ConversationChange, type TopicEvents, type TopicName } from './topics.js';

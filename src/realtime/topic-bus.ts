@@ -1,5 +1,5 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { serviceUnavailable } from '../services/errors.js';
+import { serviceUnavailable } from '../kernel/errors.js';
 
 /** Events one slow subscriber may have waiting before its subscription is ended. */
 export const MAX_BUFFERED_EVENTS = 1000;

@@ -12,7 +12,7 @@ import './assignment-record.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { ChannelEnum } from './enums.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { paged } from './pagination.js';
 import { loadOrganizationOf, organizationOwner } from './owner-relation.js';

@@ -5,7 +5,7 @@ import { nameSchema } from '../services/validation.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { ApiKeyScopeEnum } from './enums.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { loadOrganizationOf, organizationOwner } from './owner-relation.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as appServices from '../services/app-services.js';
-import { outboundWhere } from '../services/outbox.js';
+import { outboundWhere } from '../services/outbound-messages.js';
 import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
 import {
   externalIdSchema,
@@ -15,7 +15,7 @@ import { builder } from './builder.js';
 import { ConversationFilterInput, toConversationFilter } from './conversation-filter.js';
 import { depsOf } from './deps.js';
 import { ChannelEnum, EscalationTypeEnum } from './enums.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { paged } from './pagination.js';
 import { loadOrganizationOf, organizationOwner } from './owner-relation.js';

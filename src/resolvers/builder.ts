@@ -7,12 +7,12 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getNamedType, isLeafType, isListType, isNonNullType } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 import type { Permission } from '../auth/permissions.js';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
-import { forbidden, unauthenticated } from '../services/errors.js';
-import { decodeGlobalId, encodeGlobalId } from './global-id.js';
+import { forbidden, unauthenticated } from '../kernel/errors.js';
+import { decodeGlobalId, encodeGlobalId } from '../kernel/global-id.js';
 
 export interface AuthScopes {
   /** Any signed-in user or API key. */
@@ -42,7 +42,7 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   plugins: [ScopeAuthPlugin, ComplexityPlugin, ErrorsPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin],
-  // The cost model of the operation limits (src/protection/operation-limits.ts), GitHub's node limit: the
+  // The cost model of the operation limits (src/graphql/operation-limits.ts), GitHub's node limit: the
   // objects an operation may load. An object field costs 1, a scalar nothing; a connection multiplies what
   // is under it by its page size (paged()), any other list of objects by 10. The limits themselves are
   // checked in validation, before anything runs, not here.

@@ -1,7 +1,7 @@
 import * as canned from '../services/canned-responses.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { OrganizationNode } from './organization.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { paged } from './pagination.js';

@@ -1,7 +1,7 @@
 import type { ConversationFilter } from '../services/conversations.js';
 import { builder } from './builder.js';
 import { ConversationPriorityEnum, ConversationStatusEnum } from './enums.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { z } from 'zod';
 
 export const ConversationFilterInput = builder.inputType('ConversationFilter', {

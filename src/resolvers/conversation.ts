@@ -11,7 +11,7 @@ import { queuePosition } from '../services/routing.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { ConversationPriorityEnum, ConversationStatusEnum, SenderTypeEnum } from './enums.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import type { ConversationUpdatedEvent } from '../realtime/topics.js';
 import { AgentNode } from './agent.js';

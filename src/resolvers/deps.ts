@@ -1,4 +1,4 @@
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 import type { ServiceDeps } from '../services/deps.js';
 
 /** What resolvers hand to services. */

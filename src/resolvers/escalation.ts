@@ -6,7 +6,7 @@ import { builder } from './builder.js';
 import { ConversationNode } from './conversation.js';
 import { depsOf } from './deps.js';
 import { EscalationTypeEnum } from './enums.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { OrganizationNode } from './organization.js';
 import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import { inOrganizationsWith } from './tenancy.js';

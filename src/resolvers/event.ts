@@ -2,7 +2,7 @@ import { EventSource, EventType } from '../generated/prisma/enums.js';
 import * as events from '../services/events.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { MessageNode } from './message.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { paged } from './pagination.js';

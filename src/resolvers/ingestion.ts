@@ -6,7 +6,7 @@ import { builder } from './builder.js';
 import { ConversationNode } from './conversation.js';
 import { depsOf } from './deps.js';
 import { ChannelEnum, MessageTypeEnum, SenderTypeEnum } from './enums.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { MessageNode } from './message.js';
 
 const CustomerInput = builder.inputType('CustomerInput', {

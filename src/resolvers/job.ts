@@ -1,8 +1,8 @@
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 import type { FailedJob, JobQueue } from '../jobs/queue.js';
 import * as jobs from '../services/jobs.js';
 import { builder } from './builder.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 
 /** The job queue of the app; every resolver reaches it through here. */
 export function jobQueueOf(ctx: Context): JobQueue {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Context } from '../context.js';
-import { acknowledgeOutboundMessages } from '../services/outbox.js';
+import type { Context } from '../graphql/context.js';
+import { acknowledgeOutboundMessages } from '../services/outbound-messages.js';
 import { depsOf } from './deps.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import type { MessageAddedEvent, OutboundMessageEvent } from '../realtime/topics.js';
 import { builder } from './builder.js';

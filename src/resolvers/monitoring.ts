@@ -3,7 +3,7 @@ import * as monitoring from '../services/monitoring.js';
 import { AppServiceNode } from './app-service.js';
 import { builder } from './builder.js';
 import { EscalationTypeEnum } from './enums.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { OrganizationNode } from './organization.js';
 
 const MonitoringIntervalEnum = builder.enumType('MonitoringInterval', {

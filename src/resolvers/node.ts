@@ -1,7 +1,7 @@
 import { resolveNodes } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from './builder.js';
-import { tryDecodeGlobalId } from './global-id.js';
+import { tryDecodeGlobalId } from '../kernel/global-id.js';
 
 /** The most ids one `nodes` call may look up. */
 export const MAX_NODE_IDS = 100;

@@ -4,7 +4,7 @@ import * as notifications from '../services/notifications.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { EscalationNode } from './escalation.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { OrganizationNode } from './organization.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { paged } from './pagination.js';

@@ -1,4 +1,4 @@
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { builder } from './builder.js';
 import { MembershipObject } from './membership.js';
 import { depsOf } from './deps.js';

@@ -11,7 +11,7 @@
  * statement (Prisma batches the lookups of one level into one) and a nested read costs the rows it
  * returns. test/query-shape.test.ts fails when a cycle of joined relations through a list appears.
  */
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 /** What a row that belongs to a conversation (and so to its organization) carries. */

@@ -1,6 +1,6 @@
 import { isObjectType, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
-import { registerNodeTypes } from './global-id.js';
+import { registerNodeTypes } from '../kernel/global-id.js';
 import './index.js';
 
 /** The whole schema, sorted so its printed form is stable. */

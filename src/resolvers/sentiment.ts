@@ -14,7 +14,7 @@ import { AppServiceNode } from './app-service.js';
 import { builder } from './builder.js';
 import { ConversationNode } from './conversation.js';
 import { depsOf } from './deps.js';
-import { decodeIdOf, encodeGlobalId } from './global-id.js';
+import { decodeIdOf, encodeGlobalId } from '../kernel/global-id.js';
 import { scopeArgsOf, subscribeTo } from './subscription-helpers.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { conversationOwner, loadConversationOf } from './owner-relation.js';

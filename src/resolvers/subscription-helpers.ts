@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Permission } from '../auth/permissions.js';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 import { authorizedStream } from '../realtime/authorized-stream.js';
 import { topic, type Scope, type TopicEvents, type TopicName } from '../realtime/topics.js';
 import { subscriptionScope, type ScopeArgs } from '../services/subscription-scope.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 
 /** Decodes the optional global ids a subscription takes to raw ids. */
 export function scopeArgsOf(args: {

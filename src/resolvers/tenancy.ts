@@ -1,5 +1,5 @@
 import type { Permission } from '../auth/permissions.js';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 
 /** The where-clause that keeps a query inside the organizations where the actor holds a permission. */
 export function inOrganizationsWith(

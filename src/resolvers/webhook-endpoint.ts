@@ -4,7 +4,7 @@ import * as endpoints from '../services/webhook-endpoints.js';
 import { webhookEventTypes, type WebhookEventType } from '../services/webhook-endpoints.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
-import { decodeIdOf } from './global-id.js';
+import { decodeIdOf } from '../kernel/global-id.js';
 import { OrganizationNode } from './organization.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { paged } from './pagination.js';

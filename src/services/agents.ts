@@ -4,7 +4,7 @@ import type { Permission } from '../auth/permissions.js';
 import { Prisma, type Agent } from '../generated/prisma/client.js';
 import type { Channel } from '../generated/prisma/enums.js';
 import { nowOf, type ServiceDeps } from './deps.js';
-import { forbidden, notFound } from './errors.js';
+import { forbidden, notFound } from '../kernel/errors.js';
 import { publishAssignments } from './conversation-actions.js';
 import { drainQueue, lockOrganizationRouting, type WorkingHours } from './routing.js';
 import { limits } from './validation.js';

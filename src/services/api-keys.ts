@@ -3,7 +3,7 @@ import { generateApiKey } from '../auth/api-key-format.js';
 import type { ApiKeyScope } from '../auth/permissions.js';
 import { sha256Hex } from '../auth/tokens.js';
 import { nowOf, type ServiceDeps } from './deps.js';
-import { badInput, conflict, forbidden } from './errors.js';
+import { badInput, conflict, forbidden } from '../kernel/errors.js';
 
 export interface CreateApiKeyInput {
   organizationId: string;

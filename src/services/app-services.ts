@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Channel, EscalationType } from '../generated/prisma/enums.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ServiceDeps } from './deps.js';
-import { forbidden } from './errors.js';
+import { forbidden } from '../kernel/errors.js';
 import { checkedWebhookUrl } from './webhook-endpoints.js';
 
 export interface AppServiceSettingsInput {

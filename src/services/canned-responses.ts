@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Agent, Conversation } from '../generated/prisma/client.js';
 import type { ServiceDeps } from './deps.js';
-import { badInput, conflict, forbidden } from './errors.js';
+import { badInput, conflict, forbidden } from '../kernel/errors.js';
 import { isUniqueViolation, type Tx } from './transactions.js';
 
 /** The variables a canned response may use, filled in when an agent sends it. */

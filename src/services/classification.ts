@@ -6,7 +6,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ConversationPriority, EscalationType } from '../generated/prisma/enums.js';
 import { enqueueInTransaction } from '../jobs/outbox.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import { conversationChanges, type RealtimePublisher } from '../realtime/publisher.js';
 import { parseEventPayload, storeEvent } from './events.js';
 import { lockConversation } from './ingestion.js';

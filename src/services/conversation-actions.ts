@@ -6,7 +6,7 @@ import type { ConversationPriority, ConversationStatus } from '../generated/pris
 import { renderCannedResponse } from './canned-responses.js';
 import { assertTransition, unheldStatus } from './conversation-lifecycle.js';
 import { nowOf, type ServiceDeps } from './deps.js';
-import { badInput, conflict, forbidden } from './errors.js';
+import { badInput, conflict, forbidden } from '../kernel/errors.js';
 import { lockConversation, placeBySentAt } from './ingestion.js';
 import { assignTo, autoAssign, drainQueue } from './routing.js';
 import type { Tx } from './transactions.js';

@@ -1,5 +1,5 @@
 import type { ConversationStatus } from '../generated/prisma/enums.js';
-import { conflict } from './errors.js';
+import { conflict } from '../kernel/errors.js';
 
 /**
  * Seed 003's lifecycle: open → bot → assigned → pending → resolved → closed, with the ways back it

@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { EscalationType } from '../generated/prisma/enums.js';
 import { nowOf, type ServiceDeps } from './deps.js';
-import { forbidden } from './errors.js';
+import { forbidden } from '../kernel/errors.js';
 
 export interface EscalationFilter {
   types?: EscalationType[] | null;

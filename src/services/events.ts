@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { EventSource, EventType } from '../generated/prisma/enums.js';
 import type { ServiceDeps } from './deps.js';
-import { badInput, forbidden } from './errors.js';
+import { badInput, forbidden } from '../kernel/errors.js';
 import { limits } from './validation.js';
 
 // Business events of seed 001: each type has its own payload, stored as camelCase JSON on the Event row.

@@ -3,7 +3,7 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwor
 import type { Actor } from '../auth/actor.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { nowOf, type ServiceDeps } from './deps.js';
-import { conflict, unauthenticated } from './errors.js';
+import { conflict, unauthenticated } from '../kernel/errors.js';
 
 export interface SignUpInput {
   email: string;

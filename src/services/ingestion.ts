@@ -8,7 +8,7 @@ import { conversationChanges } from '../realtime/publisher.js';
 import type { ConversationChange } from '../realtime/topics.js';
 import { unheldStatus } from './conversation-lifecycle.js';
 import { nowOf, type ServiceDeps } from './deps.js';
-import { badInput, conflict, forbidden } from './errors.js';
+import { badInput, conflict, forbidden } from '../kernel/errors.js';
 import { isUniqueViolation, lockKeysInOrder, type Tx } from './transactions.js';
 
 /** The most messages `ingestMessages` takes in one call (one transaction). */

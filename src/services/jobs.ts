@@ -5,7 +5,7 @@
 import type { Actor } from '../auth/actor.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { type FailedJob, type JobQueue, type QueueName, queueNames } from '../jobs/queue.js';
-import { badInput } from './errors.js';
+import { badInput } from '../kernel/errors.js';
 
 const MAX_PAGE = 100;
 const DEFAULT_PAGE = 20;

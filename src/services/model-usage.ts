@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
-import type { RecordUsage } from '../ai/openai-model.js';
+import type { RecordUsage } from '../ai/language-model.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { badInput } from './errors.js';
+import { badInput } from '../kernel/errors.js';
 
 /** Language-model token usage per organization: written by the model adapter, read by analysts. */
 

@@ -15,7 +15,7 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { EscalationType } from '../generated/prisma/enums.js';
 import type { Actor } from '../auth/actor.js';
-import { badInput, forbidden } from './errors.js';
+import { badInput, forbidden } from '../kernel/errors.js';
 
 export const MAX_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;

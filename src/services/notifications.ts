@@ -10,10 +10,10 @@ import {
   escalationWebhookMessage,
   type WebhookSender,
 } from '../notifications/webhooks.js';
-import { encodeGlobalId } from '../resolvers/global-id.js';
+import { encodeGlobalId } from '../kernel/global-id.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { escalationCodes } from './escalation-codes.js';
-import { badInput } from './errors.js';
+import { badInput } from '../kernel/errors.js';
 import type { Tx } from './transactions.js';
 
 export const ESCALATION_RAISED = 'escalation.raised';

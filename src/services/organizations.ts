@@ -3,7 +3,7 @@ import { rolesWithAgentProfile } from '../auth/permissions.js';
 import type { MembershipRole } from '../generated/prisma/enums.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { ServiceDeps } from './deps.js';
-import { conflict, notFound } from './errors.js';
+import { conflict, notFound } from '../kernel/errors.js';
 
 type Tx = Prisma.TransactionClient;
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.js';
 import type { AssignmentReason, Channel, ConversationStatus } from '../generated/prisma/enums.js';
-import { forbidden } from './errors.js';
+import { forbidden } from '../kernel/errors.js';
 
 type Tx = Prisma.TransactionClient;
 

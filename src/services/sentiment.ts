@@ -8,11 +8,11 @@ import {
   type SentimentResult,
 } from '../ai/sentiment.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../kernel/logger.js';
 import type { RealtimePublisher } from '../realtime/publisher.js';
 import { findAppServiceFor } from './app-services.js';
 import type { ServiceDeps } from './deps.js';
-import { badInput } from './errors.js';
+import { badInput } from '../kernel/errors.js';
 
 /**
  * Hourly sentiment: every closed UTC hour, each conversation with customer messages in it gets one

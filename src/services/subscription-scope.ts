@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Permission } from '../auth/permissions.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Scope } from '../realtime/topics.js';
-import { badInput, forbidden } from './errors.js';
+import { badInput, forbidden } from '../kernel/errors.js';
 
 export interface ScopeArgs {
   organizationId?: string | null;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client.js';
-import { badInput } from './errors.js';
+import { badInput } from '../kernel/errors.js';
 
 /** Input rules shared by the GraphQL inputs (validation plugin) and the services that trust them. */
 export const limits = {

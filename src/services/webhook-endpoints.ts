@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { assertPublicUrl, UnsafeUrlError } from '../notifications/ssrf.js';
 import type { ServiceDeps } from './deps.js';
-import { badInput, forbidden } from './errors.js';
+import { badInput, forbidden } from '../kernel/errors.js';
 import { webhookUrlSchema } from './validation.js';
 
 /**

@@ -90,7 +90,7 @@ describe.each(backends)('model usage (%s)', (kind) => {
     // Through the real adapter: the configured model records what each request spent.
     const model = createLanguageModel(
       { openai: { apiKey: 'test-key', baseUrl: completions.baseUrl, model: 'gpt-4o-mini' } },
-      { prisma: app.db.prisma },
+      { recordUsage: recordModelUsage(app.db.prisma) },
     );
     const outcome = await model.classify(
       { message: { type: 'TEXT', text: 'Hello there' }, context: [] },

@@ -605,9 +605,8 @@ describe('locateEvidence', () => {
 });
 
 describe('createLanguageModel', () => {
-  const prisma = {} as never;
   it('is the local classifier without configuration', async () => {
-    const lm = createLanguageModel({}, { prisma });
+    const lm = createLanguageModel({});
     expect(lm).toBeInstanceOf(LocalModel);
     expect(lm.name).toBe('local');
     const message = input(HUMAN_MESSAGE);
@@ -618,10 +617,9 @@ describe('createLanguageModel', () => {
   });
 
   it('is the OpenAI adapter when configured', () => {
-    const lm = createLanguageModel(
-      { openai: { apiKey: 'k', baseUrl: server.baseUrl, model: 'gpt-4o-mini' } },
-      { prisma },
-    );
+    const lm = createLanguageModel({
+      openai: { apiKey: 'k', baseUrl: server.baseUrl, model: 'gpt-4o-mini' },
+    });
     expect(lm).toBeInstanceOf(OpenAIModel);
     expect(lm.name).toBe('openai:gpt-4o-mini');
   });

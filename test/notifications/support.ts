@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { EscalationNotice } from '../../src/notifications/notice.js';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
 import { TopicBus } from '../../src/realtime/topic-bus.js';
-import { createYogaApp } from '../../src/yoga.js';
+import { createYogaApp } from '../../src/graphql/yoga.js';
 import { testSettings, type GraphQLResponse, type TestApp } from '../support/app.js';
 import {
   createAppService,

@@ -7,7 +7,7 @@ import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
 import type { JobQueue } from '../../src/jobs/queue.js';
 import type { ApiOptions } from '../../src/config.js';
 import type { RateLimits } from '../../src/protection/rate-limits.js';
-import { createYogaApp, type Yoga } from '../../src/yoga.js';
+import { createYogaApp, type Yoga } from '../../src/graphql/yoga.js';
 import { createTestDatabase } from './db.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

@@ -1,8 +1,8 @@
 import { getOperationAST, type GraphQLError, Kind, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Context } from '../context.js';
-import { DomainError, unauthenticated } from '../services/errors.js';
-import { toGraphQLError } from '../errors.js';
+import type { Context } from './context.js';
+import { DomainError, unauthenticated } from '../kernel/errors.js';
+import { toGraphQLError } from './error-masking.js';
 import { operationMeasureOf } from './operation-limits.js';
 
 /**

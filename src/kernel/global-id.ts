@@ -1,4 +1,4 @@
-import { badInput } from '../services/errors.js';
+import { badInput } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

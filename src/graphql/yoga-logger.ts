@@ -1,35 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { pino, type Logger } from 'pino';
 import type { YogaLogger } from 'graphql-yoga';
-
-export type { Logger };
-
-/** Paths pino replaces with "[Redacted]": credentials in headers, connection params and inputs. */
-const REDACT = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'headers.authorization',
-  'headers["x-api-key"]',
-  'connectionParams',
-  '*.connectionParams',
-  'authorization',
-  '*.authorization',
-  'apiKey',
-  '*.apiKey',
-  'password',
-  '*.password',
-  '*.*.password',
-  'secret',
-  '*.secret',
-  'token',
-  '*.token',
-  'variables',
-  '*.variables',
-];
-
-export function createLogger(level: string): Logger {
-  return pino({ level, base: undefined, redact: REDACT });
-}
+import type { Logger } from '../kernel/logger.js';
 
 /**
  * Yoga's own messages, through pino. Yoga reports every error it hands to our masker at error level, and

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 
 /** Distinct (event, address) pairs logged one by one per window; beyond that only the summary counts them. */
 const MAX_LINES_PER_WINDOW = 100;

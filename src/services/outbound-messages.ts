@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { nowOf, type ServiceDeps } from './deps.js';
-import { badInput } from './errors.js';
+import { badInput } from '../kernel/errors.js';
 
 /**
  * Agent replies the integrator must deliver to the customer: public AGENT messages not yet acknowledged.

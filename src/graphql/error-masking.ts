@@ -1,10 +1,10 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { InputValidationError } from '@pothos/plugin-validation';
-import type { Logger } from './logger.js';
-import { withoutSuggestions } from './protection/hidden-suggestions.js';
-import { isDatabaseUnavailable, isRedisUnavailable } from './db/unavailable.js';
-import { DomainError, serviceUnavailable, timedOut, type DomainErrorCode } from './services/errors.js';
+import type { Logger } from '../kernel/logger.js';
+import { withoutSuggestions } from './hidden-suggestions.js';
+import { isDatabaseUnavailable, isRedisUnavailable } from '../db/unavailable.js';
+import { DomainError, serviceUnavailable, timedOut, type DomainErrorCode } from '../kernel/errors.js';
 
 const UNEXPECTED = 'Unexpected error.';
 

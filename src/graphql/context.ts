@@ -1,16 +1,16 @@
-import type { Actor } from './auth/actor.js';
-import type { ActorGuard } from './auth/actor-guard.js';
-import type { LanguageModel } from './ai/language-model.js';
-import type { Database } from './db/database.js';
-import type { JobQueue } from './jobs/queue.js';
-import type { Logger } from './logger.js';
-import type { CredentialWatch } from './realtime/credential-changes.js';
-import type { RealtimePublisher } from './realtime/publisher.js';
-import type { TopicBus } from './realtime/topic-bus.js';
-import type { SharedLookup } from './realtime/shared-lookup.js';
-import type { ServiceSettings } from './services/deps.js';
-import type { FailureLog } from './protection/failure-log.js';
-import type { RateLimits } from './protection/rate-limits.js';
+import type { Actor } from '../auth/actor.js';
+import type { ActorGuard } from '../auth/actor-guard.js';
+import type { LanguageModel } from '../ai/language-model.js';
+import type { Database } from '../db/database.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { Logger } from '../kernel/logger.js';
+import type { CredentialWatch } from '../realtime/credential-changes.js';
+import type { RealtimePublisher } from '../realtime/publisher.js';
+import type { TopicBus } from '../realtime/topic-bus.js';
+import type { SharedLookup } from '../realtime/shared-lookup.js';
+import type { ServiceSettings } from '../services/deps.js';
+import type { FailureLog } from '../kernel/failure-log.js';
+import type { RateLimits } from '../protection/rate-limits.js';
 
 /** Per-request context: who is asking, and what the resolvers may call. */
 export interface Context {

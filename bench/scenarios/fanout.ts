@@ -17,7 +17,7 @@
 // --quick: K = 5 for 1,000 subscribers (5,000 deliveries) and 200 for 1 (full: 20 and 1,000).
 import { Redis } from 'ioredis';
 import type { FormattedExecutionResult } from 'graphql';
-import { decodeGlobalId, encodeGlobalId } from '../../src/resolvers/global-id.js';
+import { decodeGlobalId, encodeGlobalId } from '../../src/kernel/global-id.js';
 import { scratchDatabase } from '../../scripts/support/scratch-database.js';
 import { seedDataset } from '../support/dataset.js';
 import { Deliveries } from '../support/deliveries.js';

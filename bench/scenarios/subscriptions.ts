@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FormattedExecutionResult } from 'graphql';
 import { Redis } from 'ioredis';
-import { decodeGlobalId, encodeGlobalId } from '../../src/resolvers/global-id.js';
+import { decodeGlobalId, encodeGlobalId } from '../../src/kernel/global-id.js';
 import { topic } from '../../src/realtime/topics.js';
 import { scratchDatabase } from '../../scripts/support/scratch-database.js';
 import { Deliveries } from '../support/deliveries.js';

@@ -4,7 +4,7 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
 import { TopicBus } from '../../src/realtime/topic-bus.js';
-import { createYogaApp, type Yoga } from '../../src/yoga.js';
+import { createYogaApp, type Yoga } from '../../src/graphql/yoga.js';
 
 export interface InProcessApp {
   db: Database;

@@ -1,4 +1,4 @@
-import { decodeGlobalId } from '../../src/resolvers/global-id.js';
+import { decodeGlobalId } from '../../src/kernel/global-id.js';
 
 /** A GraphQL POST; throws on errors so a broken scenario stops loudly. */
 export async function graphql<T>(

@@ -1,30 +1,27 @@
 import { Redis } from 'ioredis';
-import { z } from 'zod';
 import { createLanguageModel } from './ai/create-language-model.js';
 import type { LanguageModel } from './ai/language-model.js';
 import { apiOptionsOf, type Config } from './config.js';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
+import type { PrismaClient } from './generated/prisma/client.js';
 import { createBullmqQueue } from './jobs/bullmq-queue.js';
+import { jobSchedules } from './jobs/catalogue.js';
 import { createInProcessQueue } from './jobs/in-process-queue.js';
 import { outsideQueryScope } from './db/query-cancellation.js';
-import { enqueueInTransaction, OutboxRelay } from './jobs/outbox.js';
-import type { JobHandler, JobQueue, QueueName } from './jobs/queue.js';
+import { OutboxRelay } from './jobs/outbox.js';
+import type { JobQueue } from './jobs/queue.js';
 import { OutboxReconciler } from './jobs/reconciler.js';
 import { OutboxSettlement } from './jobs/settlement.js';
-import { startWorkers } from './jobs/runner.js';
 import type { Logger } from './kernel/logger.js';
 import { createNotificationSenders } from './notifications/senders.js';
 import { RateLimits } from './protection/rate-limits.js';
 import { createPubSub, type PubSubHandle } from './realtime/pubsub.js';
 import { RealtimePublisher } from './realtime/publisher.js';
 import type { RunningServer } from './server.js';
-import { processClassification } from './services/classification.js';
-import { drainAllQueues } from './services/conversation-actions.js';
-import type { ServiceSettings } from './services/deps.js';
-import { deliverNotification, sweepStuckDeliveries } from './services/notifications.js';
-import { catchUpSentiment } from './services/sentiment.js';
-import { rollupMetrics } from './services/metrics-rollup.js';
+import type { ServiceDeps, ServiceSettings } from './services/deps.js';
+import { sweepStuckDeliveries } from './services/notification-delivery.js';
 import { recordModelUsage } from './services/model-usage.js';
+import { startJobWorkers } from './workers/start-workers.js';
 
 export interface Application {
   db: Database;
@@ -38,12 +35,10 @@ export interface Application {
   stop(): Promise<void>;
 }
 
-const classifyJob = z.object({ messageId: z.uuid(), organizationId: z.uuid() });
-const deliverJob = z.object({ deliveryId: z.uuid(), organizationId: z.uuid() });
-
 /**
- * The composition root: picks each adapter once from the configuration (DESIGN section 2) and starts the
- * roles asked for: the api (HTTP + WebSocket), the workers, or both.
+ * The composition root: picks each adapter once from the configuration, builds the services' deps (one
+ * ServiceDeps for the api's pool, one for the workers') and starts the roles asked for: the api (HTTP +
+ * WebSocket), the workers (the job catalogue wired to the queue), or both.
  */
 export async function startApplication(
   config: Config,
@@ -100,67 +95,29 @@ export async function startApplication(
     whatsapp: config.whatsapp,
     allowPrivateWebhooks: config.allowPrivateWebhooks,
   });
+  // One shape for resolvers and jobs; only the database pool differs between the api and the workers.
+  const servicesOn = (client: PrismaClient): ServiceDeps => ({
+    prisma: client,
+    settings,
+    realtime,
+    logger,
+    afterCommit: kick,
+    rateLimits,
+    model,
+    jobs,
+    notifications: { ...notifications, dashboardUrl: config.dashboardUrl },
+  });
 
   if (config.role !== 'api') {
-    const classification: JobHandler = async (_name, data) =>
-      processClassification(
-        { prisma, model, realtime, notificationChannels: notifications.channels, afterCommit: kick, logger },
-        { messageId: classifyJob.parse(data).messageId },
-      );
-    const delivery: JobHandler = async (_name, data) => {
-      const job = deliverJob.parse(data);
-      return deliverNotification(
-        {
-          prisma,
-          senders: notifications.senders,
-          dashboardUrl: config.dashboardUrl,
-          allowPrivateWebhooks: config.allowPrivateWebhooks,
-          // The retry is queued in the transaction that records the failure, so it cannot be lost.
-          scheduleRetry: async (tx, retry) => {
-            await enqueueInTransaction(tx, {
-              queue: 'notifications',
-              name: 'deliver',
-              payload: { deliveryId: retry.deliveryId, organizationId: job.organizationId },
-              availableAt: retry.runAt,
-            });
-          },
-        },
-        { deliveryId: job.deliveryId },
-      );
-    };
-    const handlers: Partial<Record<QueueName, JobHandler>> = {
-      classification,
-      notifications: delivery,
-      metrics: async () => rollupMetrics(prisma, { now: new Date() }),
-      // Agents whose shift starts become eligible by the clock: queued conversations go to them.
-      routing: async () => ({ assigned: await drainAllQueues({ prisma, settings, realtime }) }),
-      // Each run catches up every closed hour of the look-back still missing: a lost run loses nothing.
-      sentiment: async () =>
-        (await catchUpSentiment({ prisma, model, realtime, logger })).map((w) => ({
-          windowEnd: w.windowEnd,
-          analysed: w.analysed,
-          modelCalls: w.modelCalls,
-          skipped: w.skipped,
-          failed: w.failed.length,
-        })),
-    };
-    startWorkers(
-      jobs,
-      Object.fromEntries(
-        Object.entries(handlers).map(([queue, handler]) => [queue, settlement.settle(handler)]),
-      ),
-      { concurrency: config.workerConcurrency },
-    );
+    startJobWorkers(jobs, servicesOn(prisma), {
+      concurrency: config.workerConcurrency,
+      wrap: (handler) => settlement.settle(handler),
+    });
     reconciler = new OutboxReconciler(prisma, jobs, {
       logger,
       intervalMs: config.jobs.reconcileIntervalMs,
       leaseMs: config.jobs.reconcileLeaseMs,
-      schedules: [
-        // Hourly metrics rollup (monitoring growth): at :05, after the hour's data has landed.
-        { queue: 'metrics', name: 'hourly-rollup', cron: '5 * * * *' },
-        { queue: 'sentiment', name: 'hourly', cron: config.sentimentCron },
-        { queue: 'routing', name: 'drain-queues', cron: '* * * * *' },
-      ],
+      schedules: jobSchedules({ analyseSentiment: config.sentimentCron }),
       sweeps: [{ name: 'stuck deliveries', run: () => sweepStuckDeliveries(prisma) }],
     });
     // The first pass registers the schedules; later ones restore them if Redis lost them.
@@ -178,14 +135,8 @@ export async function startApplication(
         ).startServer(
           {
             db,
-            logger,
-            settings,
+            services: servicesOn(db.prisma),
             bus: pubsub.bus,
-            realtime,
-            jobs,
-            onJobsQueued: kick,
-            model,
-            rateLimits,
             api: apiOptionsOf(config),
             ...(pubsub.kind === 'redis' ? { readinessChecks: [() => pubsub.ping()] } : {}),
           },

@@ -95,7 +95,7 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
       onSubscribe: async (ctx, id, payload) => {
         // A limit per connection, so one client cannot pile up unbounded listeners.
         const active = ctx.subscriptions;
-        const limit = deps.settings.maxSubscriptionsPerConnection;
+        const limit = deps.services.settings.maxSubscriptionsPerConnection;
         // graphql-ws has already reserved this id among the connection's subscriptions.
         if (Object.keys(active).filter((key) => key !== id).length >= limit) {
           return [

@@ -56,7 +56,7 @@ describe.each(backends)('classifying customer messages on %s', (kind) => {
     prisma: app.db.prisma,
     model,
     realtime: new RealtimePublisher(bus, pino({ level: 'silent' })),
-    notificationChannels: { email: false, whatsapp: false },
+    notifications: { channels: { email: false, whatsapp: false } },
   });
 
   async function ingest(

@@ -12,6 +12,7 @@ import { createErrorMasker } from '../src/graphql/error-masking.js';
 import { createInProcessQueue } from '../src/jobs/in-process-queue.js';
 import { RealtimePublisher } from '../src/realtime/publisher.js';
 import { TopicBus } from '../src/realtime/topic-bus.js';
+import { localServiceDeps } from '../src/local-services.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { testSettings } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
@@ -51,11 +52,14 @@ describe('the HTTP and WebSocket server', () => {
     server = await startServer(
       {
         db,
-        logger: pino({ level: 'silent' }),
-        settings: testSettings,
+        services: localServiceDeps({
+          prisma: db.prisma,
+          logger: pino({ level: 'silent' }),
+          settings: testSettings,
+          realtime: new RealtimePublisher(bus, pino({ level: 'silent' })),
+          jobs,
+        }),
         bus,
-        realtime: new RealtimePublisher(bus, pino({ level: 'silent' })),
-        jobs,
       },
       { port: 0, host: '127.0.0.1', connectionInitTimeoutMs: 300 },
     );

@@ -5,6 +5,7 @@ import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
 import { TopicBus } from '../../src/realtime/topic-bus.js';
 import { createYogaApp, type Yoga } from '../../src/graphql/yoga.js';
+import { localServiceDeps } from '../../src/local-services.js';
 
 export interface InProcessApp {
   db: Database;
@@ -32,17 +33,20 @@ export async function inProcessApp(databaseUrl: string): Promise<InProcessApp> {
   const jobs = createInProcessQueue({ logger });
   const yoga = createYogaApp({
     db,
-    logger,
-    settings: {
-      sessionTtlMs: 86_400_000,
-      apiKeyRotationGraceMs: 3_600_000,
-      subscriberRecheckMs: 0,
-      maxSubscriptionsPerConnection: 5,
-      allowPrivateWebhooks: false,
-    },
+    services: localServiceDeps({
+      prisma: db.prisma,
+      logger,
+      settings: {
+        sessionTtlMs: 86_400_000,
+        apiKeyRotationGraceMs: 3_600_000,
+        subscriberRecheckMs: 0,
+        maxSubscriptionsPerConnection: 5,
+        allowPrivateWebhooks: false,
+      },
+      realtime: new RealtimePublisher(bus, logger),
+      jobs,
+    }),
     bus,
-    realtime: new RealtimePublisher(bus, logger),
-    jobs,
   });
   return {
     db,

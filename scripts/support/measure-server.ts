@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
 import { createPubSub } from '../../src/realtime/pubsub.js';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
+import { localServiceDeps } from '../../src/local-services.js';
 import { startServer } from '../../src/server.js';
 import { createTenant, graphql } from '../../bench/support/tenant.js';
 import { scratchDatabase } from './scratch-database.js';
@@ -21,16 +22,19 @@ export async function startMeasureServer(label: string) {
   const server = await startServer(
     {
       db,
-      logger,
-      settings: {
-        sessionTtlMs: 3_600_000,
-        apiKeyRotationGraceMs: 0,
-        subscriberRecheckMs: 2000,
-        maxSubscriptionsPerConnection: 50,
-      },
+      services: localServiceDeps({
+        prisma: db.prisma,
+        logger,
+        settings: {
+          sessionTtlMs: 3_600_000,
+          apiKeyRotationGraceMs: 0,
+          subscriberRecheckMs: 2000,
+          maxSubscriptionsPerConnection: 50,
+        },
+        realtime,
+        jobs,
+      }),
       bus: pubsub.bus,
-      realtime,
-      jobs,
     },
     { port: 0, host: '127.0.0.1' },
   );

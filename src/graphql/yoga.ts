@@ -1,16 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
-import { LocalModel } from '../ai/create-language-model.js';
-import type { LanguageModel } from '../ai/language-model.js';
 import { ActorGuard, CredentialChecks } from '../auth/actor-guard.js';
 import { authenticate, type Credentials } from '../auth/authenticate.js';
 import type { Actor } from '../auth/actor.js';
 import { apiOptionsOf, loadConfig, type ApiOptions } from '../config.js';
 import type { Context } from './context.js';
 import type { Database } from '../db/database.js';
-import type { JobQueue } from '../jobs/queue.js';
 import { createErrorMasker, toGraphQLError } from './error-masking.js';
-import type { Logger } from '../kernel/logger.js';
 import { yogaLogger } from './yoga-logger.js';
 import { addressOfRequest } from '../protection/client-address.js';
 import { FailureLog } from '../kernel/failure-log.js';
@@ -19,26 +15,18 @@ import { useOperationLimits } from './operation-limits.js';
 import { RateLimits } from '../protection/rate-limits.js';
 import { useRequestGuards } from './request-guards.js';
 import { CredentialWatch } from '../realtime/credential-changes.js';
-import type { RealtimePublisher } from '../realtime/publisher.js';
 import type { TopicBus } from '../realtime/topic-bus.js';
 import { SharedLookup } from '../realtime/shared-lookup.js';
 import { schema } from '../resolvers/schema.js';
-import type { ServiceSettings } from '../services/deps.js';
+import type { ServiceDeps } from '../services/deps.js';
 import { DomainError } from '../kernel/errors.js';
 
 export interface AppDeps {
+  /** The api's database: authentication and /readyz use it (the services' prisma is its client). */
   db: Database;
-  logger: Logger;
-  settings: ServiceSettings;
+  /** What resolvers hand to services (src/services/deps.ts); its rate limits guard the requests too. */
+  services: ServiceDeps;
   bus: TopicBus;
-  realtime: RealtimePublisher;
-  jobs: JobQueue;
-  /** Called after a commit that wrote outbox jobs, so the relay enqueues them at once. */
-  onJobsQueued?: () => void;
-  /** The configured language model; the local rules when not given (tests, tools). */
-  model?: LanguageModel;
-  /** Rate limits and budgets; none when not given (tests that do not test them). */
-  rateLimits?: RateLimits;
   /** Limits and what the API shows about itself; the development defaults when not given. */
   api?: Partial<ApiOptions>;
   /** Other backends /readyz must reach besides the database (Redis); each rejects when it cannot. */
@@ -159,23 +147,23 @@ export interface GraphQLApi {
 
 export function createGraphQLApi(deps: AppDeps): GraphQLApi {
   const api = resolveApiOptions(deps.api);
-  const maskError = createErrorMasker(deps.logger, { hideSuggestions: !api.fieldSuggestions });
+  const { logger, settings } = deps.services;
+  const maskError = createErrorMasker(logger, { hideSuggestions: !api.fieldSuggestions });
   // One per app: subscribers of the same event share its lookup.
   const sharedLookup = new SharedLookup();
   // One per app: subscriptions with the same credentials share their re-checks.
-  const credentialChecks = new CredentialChecks(deps.db.prisma, deps.settings.subscriberRecheckMs);
-  const model = deps.model ?? new LocalModel();
-  const rateLimits = deps.rateLimits ?? RateLimits.none();
-  const failureLog = new FailureLog(deps.logger);
+  const credentialChecks = new CredentialChecks(deps.db.prisma, settings.subscriberRecheckMs);
+  const rateLimits = deps.services.rateLimits ?? RateLimits.none();
+  const failureLog = new FailureLog(logger);
   const authenticator = new Authenticator(deps.db, rateLimits, failureLog);
-  const credentialWatch = new CredentialWatch(deps.bus, deps.logger);
+  const credentialWatch = new CredentialWatch(deps.bus, logger);
   const yoga = createYoga<SocketContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     graphiql: api.graphiql ? { title: 'Conversation intelligence', defaultQuery } : false,
-    logging: yogaLogger(deps.logger),
+    logging: yogaLogger(logger),
     maskedErrors: { maskError },
     maxRequestBodySize: api.maxRequestBodyBytes,
     context: async ({ request, connectionParams, req }): Promise<Context> => {
@@ -187,20 +175,15 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
         const actor = await authenticator.actorFor(credentials, clientAddress);
         return {
           actor,
-          actorGuard: new ActorGuard(credentialChecks, credentials, actor, deps.settings.subscriberRecheckMs),
+          actorGuard: new ActorGuard(credentialChecks, credentials, actor, settings.subscriberRecheckMs),
+          deps: deps.services,
           db: deps.db,
-          settings: deps.settings,
-          logger: deps.logger,
           bus: deps.bus,
-          realtime: deps.realtime,
           sharedLookup,
-          jobs: deps.jobs,
-          model,
           clientAddress,
           rateLimits,
           failureLog,
           credentialWatch,
-          ...(deps.onJobsQueued ? { onJobsQueued: deps.onJobsQueued } : {}),
         };
       } catch (error) {
         throw error instanceof DomainError ? toGraphQLError(error) : error;

@@ -3,9 +3,10 @@
 // commit only delays the job; a crash between queue.add and marking the row only adds it again under the
 // same id, which the queue ignores. The row stays until its job has settled (settlement.ts) and the
 // reconciler (reconciler.ts) adds again a job the queue lost.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../kernel/logger.js';
+import { retryPolicyOf } from './catalogue.js';
 import { type JobQueue, type NewJob, type QueueName, queueNames } from './queue.js';
 
 export interface OutboxJobInput {
@@ -15,6 +16,20 @@ export interface OutboxJobInput {
   payload: Prisma.InputJsonValue;
   /** Not relayed before this time (default: at once). */
   availableAt?: Date;
+  /**
+   * Makes the row's id a function of this key: queueing the same key again while its row exists adds
+   * nothing (e.g. one retry per delivery and due time, however many runs ask for it).
+   */
+  key?: string;
+}
+
+/** A UUID (version 8, RFC 9562) derived from a key: the same key, the same id. */
+export function idForKey(key: string): string {
+  const hex = createHash('sha256').update(key).digest('hex').slice(0, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /** Writes a pending job in the caller's transaction; it reaches the queue only if that commits. */
@@ -22,11 +37,11 @@ export async function enqueueInTransaction(
   tx: Prisma.TransactionClient,
   job: OutboxJobInput,
 ): Promise<string> {
-  const row = await tx.outboxJob.create({
-    data: { queue: job.queue, name: job.name, payload: job.payload, availableAt: job.availableAt },
-    select: { id: true },
-  });
-  return row.id;
+  const data = { queue: job.queue, name: job.name, payload: job.payload, availableAt: job.availableAt };
+  if (job.key === undefined) return (await tx.outboxJob.create({ data, select: { id: true } })).id;
+  const id = idForKey(job.key);
+  await tx.outboxJob.createMany({ data: [{ id, ...data }], skipDuplicates: true });
+  return id;
 }
 
 /**
@@ -46,6 +61,16 @@ export async function enqueueManyInTransaction(
       ${jobs.map((job) => job.name)}::text[], ${jobs.map((job) => JSON.stringify(job.payload))}::text[],
       ${jobs.map((job) => job.availableAt?.toISOString() ?? null)}::timestamptz[]
     ) AS j(id, queue, name, payload, available_at)`;
+}
+
+/** The queue's job for an outbox row: the row id is the job id, the retry policy the catalogue's. */
+export function jobOfRow(row: { id: string; queue: QueueName; name: string; payload: unknown }): NewJob {
+  return {
+    queue: row.queue,
+    name: row.name,
+    data: row.payload,
+    options: { jobId: row.id, ...retryPolicyOf(row.queue, row.name) },
+  };
 }
 
 const DEFAULT_BATCH_SIZE = 100;
@@ -77,9 +102,7 @@ export async function relayOutbox(
       if (rows.length === 0) return 0;
       const ids = rows.map((row) => row.id);
       const jobs: NewJob[] = rows.flatMap((row) =>
-        isQueueName(row.queue)
-          ? [{ queue: row.queue, name: row.name, data: row.payload, options: { jobId: row.id } }]
-          : [],
+        isQueueName(row.queue) ? [jobOfRow({ ...row, queue: row.queue })] : [],
       );
       if (queue.addMany) await queue.addMany(jobs);
       else for (const job of jobs) await queue.add(job.queue, job.name, job.data, job.options);

@@ -12,6 +12,7 @@
 // Passes never overlap in one process, and an advisory lock keeps two processes from doing the same work.
 import { type Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../kernel/logger.js';
+import { jobOfRow } from './outbox.js';
 import { type JobQueue, type QueueName, queueNames } from './queue.js';
 
 export interface Schedule {
@@ -125,12 +126,7 @@ export class OutboxReconciler {
           if (!isQueueName(row.queue)) continue;
           const state = await this.queue.state(row.queue, row.id);
           if (state === 'missing') {
-            await this.queue.requeue({
-              queue: row.queue,
-              name: row.name,
-              data: row.payload,
-              options: { jobId: row.id },
-            });
+            await this.queue.requeue(jobOfRow({ ...row, queue: row.queue }));
             report.requeued += 1;
             alive.push(row.id);
           } else if (state === 'completed') completed.push(row.id);
@@ -192,12 +188,7 @@ export class OutboxReconciler {
     let revived = 0;
     for (const row of due) {
       if (!isQueueName(row.queue)) continue;
-      await this.queue.requeue({
-        queue: row.queue,
-        name: row.name,
-        data: row.payload,
-        options: { jobId: row.id },
-      });
+      await this.queue.requeue(jobOfRow({ ...row, queue: row.queue }));
       await tx.outboxJob.update({
         where: { id: row.id },
         data: { status: 'ENQUEUED', enqueuedAt: new Date(), checkedAt: null, revivals: { increment: 1 } },

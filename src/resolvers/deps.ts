@@ -2,10 +2,4 @@ import type { Context } from '../graphql/context.js';
 import type { ServiceDeps } from '../services/deps.js';
 
 /** What resolvers hand to services. */
-export const depsOf = (ctx: Context): ServiceDeps => ({
-  prisma: ctx.db.prisma,
-  settings: ctx.settings,
-  realtime: ctx.realtime,
-  rateLimits: ctx.rateLimits,
-  ...(ctx.onJobsQueued ? { onJobsQueued: ctx.onJobsQueued } : {}),
-});
+export const depsOf = (ctx: Context): ServiceDeps => ctx.deps;

@@ -6,8 +6,7 @@ import { decodeIdOf } from '../kernel/global-id.js';
 
 /** The job queue of the app; every resolver reaches it through here. */
 export function jobQueueOf(ctx: Context): JobQueue {
-  if (!ctx.jobs) throw new Error('No job queue in the GraphQL context (AppDeps.jobs is not set).');
-  return ctx.jobs;
+  return ctx.deps.jobs;
 }
 
 export const JobQueueNameEnum = builder.enumType('JobQueueName', {

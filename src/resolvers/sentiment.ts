@@ -161,7 +161,7 @@ builder.mutationField('runSentimentAnalysis', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: RunSentimentAnalysisInput }) },
     resolve: (_root, { input }, ctx) =>
-      runSentimentAnalysisFor({ ...depsOf(ctx), model: ctx.model }, ctx.actor, {
+      runSentimentAnalysisFor(depsOf(ctx), ctx.actor, {
         appServiceId: decodeIdOf('AppService', input.appServiceId),
         windowEnd: input.windowEnd,
       }),

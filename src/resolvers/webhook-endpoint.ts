@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DISABLE_WEBHOOK_AFTER_FAILURES } from '../services/notifications.js';
+import { DISABLE_WEBHOOK_AFTER_FAILURES } from '../services/notification-policy.js';
 import * as endpoints from '../services/webhook-endpoints.js';
 import { webhookEventTypes, type WebhookEventType } from '../services/webhook-endpoints.js';
 import { builder } from './builder.js';

@@ -1,32 +1,30 @@
 import type { ClassificationInput, ClassificationResult, DetectedEvent } from '../ai/classification.js';
 import { fileMessageTypes } from '../ai/classification.js';
-import type { ClassificationOutcome, LanguageModel } from '../ai/language-model.js';
+import type { ClassificationOutcome } from '../ai/language-model.js';
 import { classifyLocally } from '../ai/local-classifier.js';
-import type { Prisma } from '../generated/prisma/client.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { ConversationPriority, EscalationType } from '../generated/prisma/enums.js';
+import { outboxJob } from '../jobs/catalogue.js';
 import { enqueueInTransaction } from '../jobs/outbox.js';
 import type { Logger } from '../kernel/logger.js';
-import { conversationChanges, type RealtimePublisher } from '../realtime/publisher.js';
+import { conversationChanges } from '../realtime/publisher.js';
 import { parseEventPayload, storeEvent } from './events.js';
 import { lockConversation } from './ingestion.js';
-import { planEscalationDeliveries } from './notifications.js';
+import type { ServiceDeps } from './deps.js';
+import { planEscalationDeliveries } from './notification-planning.js';
 import { autoAssign } from './routing.js';
 
 /** How many earlier messages the classifier sees: enough for the bot's last answer (UNANSWERED). */
 export const CONTEXT_MESSAGES = 6;
 
-export interface ClassificationDeps {
-  prisma: PrismaClient;
-  model: LanguageModel;
-  realtime: RealtimePublisher;
-  /** Which notification channels this platform is configured for (others are recorded as skipped). */
-  notificationChannels: { email: boolean; whatsapp: boolean };
-  /** Called after the commit, so queued notification jobs start at once. */
-  afterCommit?: () => void;
+/** Which notification channels are configured decides what planning records as skipped. */
+export type ClassificationDeps = Pick<
+  ServiceDeps,
+  'prisma' | 'model' | 'realtime' | 'afterCommit' | 'now'
+> & {
   logger?: Logger;
-  now?: () => Date;
-}
+  notifications: Pick<ServiceDeps['notifications'], 'channels'>;
+};
 
 export type ClassificationJobResult =
   | { status: 'skipped'; reason: string }
@@ -151,14 +149,13 @@ export async function processClassification(
     for (const escalation of notified) {
       const deliveryIds = await planEscalationDeliveries(tx, {
         escalationId: escalation.id,
-        channels: deps.notificationChannels,
+        channels: deps.notifications.channels,
       });
       for (const deliveryId of deliveryIds) {
-        await enqueueInTransaction(tx, {
-          queue: 'notifications',
-          name: 'deliver',
-          payload: { deliveryId, organizationId: message.organizationId },
-        });
+        await enqueueInTransaction(
+          tx,
+          outboxJob('deliver', { deliveryId, organizationId: message.organizationId }),
+        );
       }
     }
     const held = before.assigneeId !== null && (before.status === 'ASSIGNED' || before.status === 'PENDING');

@@ -403,7 +403,7 @@ async function drainAfter(deps: ServiceDeps, organizationId: string): Promise<vo
 
 /** Tells subscribers about conversations the queue handed to agents. */
 export async function publishAssignments(
-  deps: ServiceDeps,
+  deps: Pick<ServiceDeps, 'prisma' | 'realtime'>,
   assigned: { conversationId: string; agentId: string }[],
 ): Promise<void> {
   if (assigned.length === 0) return;
@@ -420,7 +420,9 @@ export async function publishAssignments(
  * Assigns waiting conversations in every organization that has some, for agents who became eligible by
  * the clock (a shift starting) rather than by an action. Run every minute by the routing schedule.
  */
-export async function drainAllQueues(deps: ServiceDeps): Promise<number> {
+export async function drainAllQueues(
+  deps: Pick<ServiceDeps, 'prisma' | 'realtime' | 'now'>,
+): Promise<number> {
   const organizations = await deps.prisma.conversation.findMany({
     where: { queuedAt: { not: null }, status: { notIn: ['RESOLVED', 'CLOSED'] } },
     distinct: ['organizationId'],

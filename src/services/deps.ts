@@ -1,6 +1,14 @@
+import type { LanguageModel } from '../ai/language-model.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { NoticeSender } from '../notifications/notice.js';
+import type { WebhookSender } from '../notifications/webhooks.js';
 import type { RateLimits } from '../protection/rate-limits.js';
 import type { RealtimePublisher } from '../realtime/publisher.js';
+
+export { nowOf } from '../kernel/clock.js';
 
 export interface ServiceSettings {
   sessionTtlMs: number;
@@ -13,17 +21,40 @@ export interface ServiceSettings {
   allowPrivateWebhooks?: boolean;
 }
 
-/** What a service function needs besides the actor and its input. */
+/** The notification channels as configured: who can send, and where the links in a notice point. */
+export interface NotificationSetup {
+  /** Which channels this platform can send on at all (planning records the others as skipped). */
+  channels: { email: boolean; whatsapp: boolean };
+  /** A sender per configured channel; a delivery on a channel without one is SKIPPED. */
+  senders: { email?: NoticeSender; whatsapp?: NoticeSender; webhook?: WebhookSender };
+  /** DASHBOARD_URL: links point at `${dashboardUrl}/conversations/<id>`. */
+  dashboardUrl: string;
+}
+
+/**
+ * What a service needs besides the actor and its input: one shape, built once by the composition root
+ * (src/app.ts) for the api (src/graphql/context.ts hands it to resolvers) and once for the workers (each
+ * job handler receives it). A service asks only for the parts it uses (`Pick<ServiceDeps, …>`), so a test
+ * gives only those.
+ */
 export interface ServiceDeps {
   prisma: PrismaClient;
   settings: ServiceSettings;
   /** Publishes real-time events; services call it after their transaction committed. */
   realtime: RealtimePublisher;
-  /** Called after a commit that queued jobs (transactional outbox), so they start without waiting for the relay's next pass. */
-  onJobsQueued?: () => void;
-  now?: () => Date;
-  /** Sign-in and sign-up limits; none when absent. */
+  logger: Logger;
+  /**
+   * Called after a commit that wrote outbox jobs, so the relay hands them to the queue at once instead of
+   * at its next pass (the jobs are safe either way: they are rows of the committed transaction).
+   */
+  afterCommit?: () => void;
+  /** The time; the system's when absent (tests set it). */
+  now?: Clock;
+  /** Sign-in, sign-up and budget limits; none when absent. */
   rateLimits?: RateLimits;
+  /** The configured language model (the OpenAI adapter or the local rules). */
+  model: LanguageModel;
+  /** The job queue itself, for what the outbox cannot do: list and retry failed jobs. */
+  jobs: JobQueue;
+  notifications: NotificationSetup;
 }
-
-export const nowOf = (deps: ServiceDeps): Date => (deps.now ? deps.now() : new Date());

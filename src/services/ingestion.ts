@@ -98,7 +98,7 @@ export async function ingestMessages(
     }
   }
   if (stored.some(({ result }) => !result.duplicate && result.message.senderType === 'CUSTOMER')) {
-    deps.onJobsQueued?.();
+    deps.afterCommit?.();
   }
   await publishStored(deps, stored);
   return stored.map(({ result }) => result);

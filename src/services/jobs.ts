@@ -3,17 +3,15 @@
 // failed list does not. Jobs are not tenant rows: each payload carries the `organizationId` it belongs to
 // (a convention of every job), and only those of the organization asked about are listed or retried.
 import type { Actor } from '../auth/actor.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { type FailedJob, type JobQueue, type QueueName, queueNames } from '../jobs/queue.js';
+import { type FailedJob, type QueueName, queueNames } from '../jobs/queue.js';
 import { badInput } from '../kernel/errors.js';
+import { jobOfRow } from '../jobs/outbox.js';
+import type { ServiceDeps } from './deps.js';
 
 const MAX_PAGE = 100;
 const DEFAULT_PAGE = 20;
 
-export interface JobsDeps {
-  prisma: PrismaClient;
-  jobs: JobQueue;
-}
+type JobsDeps = Pick<ServiceDeps, 'prisma' | 'jobs'>;
 
 const isQueueName = (value: string): value is QueueName => (queueNames as readonly string[]).includes(value);
 
@@ -78,12 +76,7 @@ export async function retryFailedJob(
     },
   });
   if (!row) return false;
-  await deps.jobs.requeue({
-    queue: input.queue,
-    name: row.name,
-    data: row.payload,
-    options: { jobId: row.id },
-  });
+  await deps.jobs.requeue(jobOfRow({ ...row, queue: input.queue }));
   const { count } = await deps.prisma.outboxJob.updateMany({
     where: { id: row.id, status: 'DEAD' },
     data: { status: 'ENQUEUED', enqueuedAt: new Date(), checkedAt: null, revivals: { increment: 1 } },

@@ -1,6 +1,5 @@
 import type { Actor } from '../auth/actor.js';
 import type { ContextMessage } from '../ai/classification.js';
-import type { LanguageModel } from '../ai/language-model.js';
 import {
   batchByTokenBudget,
   type ConversationSentiment,
@@ -9,7 +8,6 @@ import {
 } from '../ai/sentiment.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../kernel/logger.js';
-import type { RealtimePublisher } from '../realtime/publisher.js';
 import { findAppServiceFor } from './app-services.js';
 import type { ServiceDeps } from './deps.js';
 import { badInput } from '../kernel/errors.js';
@@ -29,13 +27,7 @@ export const DEFAULT_LOOKBACK_HOURS = 24;
 /** Reading ranges longer than this are refused: one report must stay one cheap query. */
 export const MAX_RANGE_MS = 366 * 24 * HOUR_MS;
 
-export interface SentimentDeps {
-  prisma: PrismaClient;
-  model: LanguageModel;
-  realtime: RealtimePublisher;
-  logger?: Logger;
-  now?: () => Date;
-}
+export type SentimentDeps = Pick<ServiceDeps, 'prisma' | 'model' | 'realtime' | 'now'> & { logger?: Logger };
 
 export interface StoredSentiment {
   id: string;
@@ -422,20 +414,12 @@ export async function catchUpSentiment(
 
 /** runSentimentAnalysis: one app service's window, now, by an ADMIN of its organization. */
 export async function runSentimentAnalysisFor(
-  deps: ServiceDeps & { model: LanguageModel },
+  deps: ServiceDeps,
   actor: Actor,
   input: { appServiceId: string; windowEnd: Date },
 ): Promise<SentimentWindowResult> {
   const appService = await findAppServiceFor(deps, actor, input.appServiceId, 'appServices:manage');
-  return runSentimentWindow(
-    {
-      prisma: deps.prisma,
-      model: deps.model,
-      realtime: deps.realtime,
-      ...(deps.now ? { now: deps.now } : {}),
-    },
-    { windowEnd: input.windowEnd, appServiceId: appService.id },
-  );
+  return runSentimentWindow(deps, { windowEnd: input.windowEnd, appServiceId: appService.id });
 }
 
 type AnalysisRow = Prisma.AnalysisGetPayload<object>;

@@ -89,7 +89,7 @@ describe('a classification worker killed after its commit, before the job comple
             prisma,
             model: new LocalModel(),
             realtime: new RealtimePublisher(new TopicBus(new PubSub()), pino({ level: 'silent' })),
-            notificationChannels: { email: true, whatsapp: false },
+            notifications: { channels: { email: true, whatsapp: false } },
           },
           { messageId: (data as { messageId: string }).messageId },
         );

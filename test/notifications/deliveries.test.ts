@@ -4,11 +4,11 @@ import type { EscalationNotice, NoticeSender } from '../../src/notifications/not
 import type { WebhookMessage } from '../../src/notifications/webhooks.js';
 import {
   deliverNotification,
-  planEscalationDeliveries,
-  skipReasons,
   sweepStuckDeliveries,
   type DeliveryDeps,
-} from '../../src/services/notifications.js';
+} from '../../src/services/notification-delivery.js';
+import { planEscalationDeliveries } from '../../src/services/notification-planning.js';
+import { skipReasons } from '../../src/services/notification-policy.js';
 import { codesOf, createTestApp, type TestApp } from '../support/app.js';
 import { backends } from '../support/db.js';
 import { createApiKey, globalId, rawId, signUp } from '../support/fixtures.js';
@@ -260,8 +260,10 @@ describe.each(backends)(
       const now = new Date();
       const deps: DeliveryDeps = {
         prisma: app.db.prisma,
-        senders: { email: email.sender, whatsapp: whatsapp.sender },
-        dashboardUrl: 'https://dash.example.test',
+        notifications: {
+          senders: { email: email.sender, whatsapp: whatsapp.sender },
+          dashboardUrl: 'https://dash.example.test',
+        },
         now: () => now,
       };
 
@@ -337,7 +339,12 @@ describe.each(backends)(
       const unsent = await app.db.prisma.notificationDelivery.findFirstOrThrow({
         where: { escalationId: other.id, channel: 'EMAIL', target: 'ops@example.test' },
       });
-      expect(await deliverNotification({ ...deps, senders: {} }, { deliveryId: unsent.id })).toBe('skipped');
+      expect(
+        await deliverNotification(
+          { ...deps, notifications: { ...deps.notifications, senders: {} } },
+          { deliveryId: unsent.id },
+        ),
+      ).toBe('skipped');
       expect(
         await app.db.prisma.notificationDelivery.findUniqueOrThrow({ where: { id: unsent.id } }),
       ).toMatchObject({ status: 'SKIPPED', attempts: 0, lastError: 'SMTP_URL is not configured' });
@@ -374,12 +381,14 @@ describe.each(backends)(
       const now = new Date();
       const deps: DeliveryDeps = {
         prisma: app.db.prisma,
-        senders: {
-          email: email.sender,
-          whatsapp: whatsapp.sender,
-          webhook: async (_target, message) => void webhook.push(message),
+        notifications: {
+          senders: {
+            email: email.sender,
+            whatsapp: whatsapp.sender,
+            webhook: async (_target, message) => void webhook.push(message),
+          },
+          dashboardUrl: 'https://dash.example.test',
         },
-        dashboardUrl: 'https://dash.example.test',
         now: () => now,
       };
       const rows = await app.db.prisma.notificationDelivery.findMany({

@@ -6,6 +6,7 @@ import type { EscalationNotice } from '../../src/notifications/notice.js';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
 import { TopicBus } from '../../src/realtime/topic-bus.js';
 import { createYogaApp } from '../../src/graphql/yoga.js';
+import { localServiceDeps } from '../../src/local-services.js';
 import { testSettings, type GraphQLResponse, type TestApp } from '../support/app.js';
 import {
   createAppService,
@@ -98,11 +99,14 @@ export function allowPrivateGql(app: TestApp): TestApp['gql'] {
   const bus = new TopicBus(new PubSub());
   const yoga = createYogaApp({
     db: app.db,
-    logger,
-    settings: { ...testSettings, allowPrivateWebhooks: true },
+    services: localServiceDeps({
+      prisma: app.db.prisma,
+      logger,
+      settings: { ...testSettings, allowPrivateWebhooks: true },
+      realtime: new RealtimePublisher(bus, logger),
+      jobs: app.jobs,
+    }),
     bus,
-    realtime: new RealtimePublisher(bus, logger),
-    jobs: app.jobs,
   });
   return async (query, variables, auth) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };

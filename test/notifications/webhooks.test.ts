@@ -12,13 +12,11 @@ import {
 import { createWebhookSender, type WebhookMessage } from '../../src/notifications/webhooks.js';
 import {
   deliverNotification,
-  DISABLE_WEBHOOK_AFTER_FAILURES,
-  planEscalationDeliveries,
-  retrySchedules,
   type DeliveryDeps,
   type DeliveryOutcome,
-  type ScheduledRetry,
-} from '../../src/services/notifications.js';
+} from '../../src/services/notification-delivery.js';
+import { planEscalationDeliveries } from '../../src/services/notification-planning.js';
+import { DISABLE_WEBHOOK_AFTER_FAILURES, retrySchedules } from '../../src/services/notification-policy.js';
 import { generateWebhookSecret } from '../../src/services/webhook-endpoints.js';
 import { codesOf, createTestApp, type TestApp } from '../support/app.js';
 import { backends } from '../support/db.js';
@@ -207,17 +205,13 @@ describe.each(backends)('webhook endpoints and their deliveries (%s)', (kind) =>
   afterAll(() => app.close());
 
   /** A clock the test moves, and deps as the notification job would pass them. */
-  function jobDeps(retries: ScheduledRetry[] = []) {
+  function jobDeps() {
     const clock = { now: new Date() };
     const deps: DeliveryDeps = {
       prisma: app.db.prisma,
-      senders: {},
-      dashboardUrl: 'https://dash.example.test/',
-      allowPrivateWebhooks: true,
+      notifications: { senders: {}, dashboardUrl: 'https://dash.example.test/' },
+      settings: { allowPrivateWebhooks: true },
       now: () => clock.now,
-      scheduleRetry: async (_tx, retry) => {
-        retries.push(retry);
-      },
     };
     return { clock, deps };
   }
@@ -301,8 +295,7 @@ describe.each(backends)('webhook endpoints and their deliveries (%s)', (kind) =>
       expect(pending).toEqual([delivery.id]);
       expect(delivery).toMatchObject({ target: `${receiver.url}/hook`, webhookEndpointId: endpointId });
 
-      const retries: ScheduledRetry[] = [];
-      const { clock, deps } = jobDeps(retries);
+      const { clock, deps } = jobDeps();
       const start = clock.now.getTime();
       const run = () => deliverNotification(deps, { deliveryId: delivery.id });
       const row = () => app.db.prisma.notificationDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
@@ -335,11 +328,14 @@ describe.each(backends)('webhook endpoints and their deliveries (%s)', (kind) =>
       const endpoint = await app.db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
       expect(endpoint.failureCount).toBe(0);
 
-      // Retries were handed to the queue with one job id per due time.
-      expect(retries.map((retry) => retry.jobId)).toEqual([
-        `deliver:${delivery.id}:${start + retrySchedules.WEBHOOK[0]!}`,
-        `deliver:${delivery.id}:${start + retrySchedules.WEBHOOK[0]!}`,
-        `deliver:${delivery.id}:${start + retrySchedules.WEBHOOK[0]! + retrySchedules.WEBHOOK[1]!}`,
+      // Retries were queued in the outbox, one job per due time (the early duplicate run added none).
+      const retries = await app.db.prisma.outboxJob.findMany({
+        where: { name: 'deliver', payload: { path: ['deliveryId'], equals: delivery.id } },
+        orderBy: { availableAt: 'asc' },
+      });
+      expect(retries.map((job) => job.availableAt.getTime())).toEqual([
+        start + retrySchedules.WEBHOOK[0]!,
+        start + retrySchedules.WEBHOOK[0]! + retrySchedules.WEBHOOK[1]!,
       ]);
 
       // Three requests, one message id, all verifiably signed; exactly one was accepted.
@@ -492,7 +488,10 @@ describe.each(backends)('webhook endpoints and their deliveries (%s)', (kind) =>
       expect(delivery).toMatchObject({ target: `${receiver.url}/internal`, webhookEndpointId: null });
       const { deps } = jobDeps();
       expect(
-        await deliverNotification({ ...deps, allowPrivateWebhooks: false }, { deliveryId: delivery.id }),
+        await deliverNotification(
+          { ...deps, settings: { allowPrivateWebhooks: false } },
+          { deliveryId: delivery.id },
+        ),
       ).toBe('failed');
       expect(receiver.requests).toHaveLength(0);
       const row = await app.db.prisma.notificationDelivery.findUniqueOrThrow({ where: { id: delivery.id } });

@@ -8,6 +8,7 @@ import type { JobQueue } from '../../src/jobs/queue.js';
 import type { ApiOptions } from '../../src/config.js';
 import type { RateLimits } from '../../src/protection/rate-limits.js';
 import { createYogaApp, type Yoga } from '../../src/graphql/yoga.js';
+import { localServiceDeps } from '../../src/local-services.js';
 import { createTestDatabase } from './db.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -29,7 +30,7 @@ export interface TestApp {
   yoga: Yoga;
   /** An in-process queue with no workers: tests start the ones they need. */
   jobs: JobQueue;
-  /** How many commits told the relay that outbox jobs wait (onJobsQueued). */
+  /** How many commits told the relay that outbox jobs wait (afterCommit). */
   readonly jobsQueuedSignals: number;
   gql<T = Record<string, unknown>>(
     query: string,
@@ -63,14 +64,17 @@ export async function createTestApp(
   let jobsQueuedSignals = 0;
   const yoga = createYogaApp({
     db,
-    logger,
-    settings: testSettings,
+    services: localServiceDeps({
+      prisma: db.prisma,
+      logger,
+      settings: testSettings,
+      realtime: new RealtimePublisher(bus, logger),
+      jobs,
+      afterCommit: () => void jobsQueuedSignals++,
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    }),
     bus,
-    realtime: new RealtimePublisher(bus, logger),
-    jobs,
-    onJobsQueued: () => void jobsQueuedSignals++,
     ...(options.api ? { api: options.api } : {}),
-    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   return {
     db,

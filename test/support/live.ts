@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { createInProcessQueue } from '../../src/jobs/in-process-queue.js';
 import { createPubSub, type PubSubHandle } from '../../src/realtime/pubsub.js';
 import { RealtimePublisher } from '../../src/realtime/publisher.js';
+import { localServiceDeps } from '../../src/local-services.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { ServiceSettings } from '../../src/services/deps.js';
 import type { Database } from '../../src/db/database.js';
@@ -42,13 +43,16 @@ export async function startLiveServer(
   const server = await startServer(
     {
       db,
-      logger,
-      settings: { ...testSettings, ...options.settings },
+      services: localServiceDeps({
+        prisma: db.prisma,
+        logger,
+        settings: { ...testSettings, ...options.settings },
+        realtime,
+        jobs,
+        ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      }),
       bus: pubsub.bus,
-      realtime,
-      jobs,
       ...(options.api ? { api: options.api } : {}),
-      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     },
     { port: 0, host: '127.0.0.1', connectionInitTimeoutMs: 1000 },
   );

@@ -1,0 +1,78 @@
+// The notice of an escalation as every channel renders it: what happened, to whom, and the dashboard link.
+import type { Prisma } from '../generated/prisma/client.js';
+import { type EscalationNotice } from '../notifications/notice.js';
+import { encodeGlobalId } from '../kernel/global-id.js';
+import { escalationCodes } from './escalation-codes.js';
+import type { Tx } from './transactions.js';
+
+export const noticeSelect = {
+  id: true,
+  organizationId: true,
+  type: true,
+  evidence: true,
+  createdAt: true,
+  notified: true,
+  organization: { select: { name: true } },
+  conversation: {
+    select: {
+      id: true,
+      appService: {
+        select: {
+          id: true,
+          name: true,
+          channel: true,
+          notificationEmails: true,
+          notificationWhatsappNumbers: true,
+          notificationWebhookUrls: true,
+        },
+      },
+      contact: {
+        select: {
+          phone: true,
+          identifiers: { select: { channel: true, externalId: true }, orderBy: { createdAt: 'asc' } },
+        },
+      },
+    },
+  },
+} satisfies Prisma.EscalationSelect;
+
+type NoticeRow = Prisma.EscalationGetPayload<{ select: typeof noticeSelect }>;
+
+/**
+ * What every channel says. Ids are the API's global ids (what a dashboard passes to `node(id:)`), and the
+ * link opens the conversation: `${dashboardUrl}/conversations/<Conversation global id>`.
+ */
+export function noticeOf(row: NoticeRow, dashboardUrl: string): EscalationNotice {
+  const { conversation } = row;
+  const identifiers = conversation.contact?.identifiers ?? [];
+  const customerNumber =
+    conversation.contact?.phone ??
+    identifiers.find((identifier) => identifier.channel === conversation.appService.channel)?.externalId ??
+    identifiers[0]?.externalId ??
+    'unknown';
+  const conversationId = encodeGlobalId('Conversation', conversation.id);
+  return {
+    escalationId: encodeGlobalId('Escalation', row.id),
+    organizationId: encodeGlobalId('Organization', row.organizationId),
+    organizationName: row.organization.name,
+    appServiceId: encodeGlobalId('AppService', conversation.appService.id),
+    appServiceName: conversation.appService.name,
+    conversationId,
+    customerNumber,
+    type: row.type,
+    event: escalationCodes[row.type],
+    evidence: row.evidence,
+    createdAt: row.createdAt,
+    link: `${dashboardUrl.replace(/\/+$/, '')}/conversations/${conversationId}`,
+  };
+}
+
+/** The notice of an escalation, for senders and tests; null when it does not exist. */
+export async function loadEscalationNotice(
+  db: Tx,
+  escalationId: string,
+  dashboardUrl: string,
+): Promise<EscalationNotice | null> {
+  const row = await db.escalation.findUnique({ where: { id: escalationId }, select: noticeSelect });
+  return row ? noticeOf(row, dashboardUrl) : null;
+}

@@ -1,0 +1,7 @@
+import { drainAllQueues } from '../../services/conversation-actions.js';
+import type { JobHandlerFor } from '../handler.js';
+
+/** Agents whose shift starts become eligible by the clock: queued conversations go to them. */
+export const drainQueues: JobHandlerFor<'drainQueues'> = async (deps) => ({
+  assigned: await drainAllQueues(deps),
+});

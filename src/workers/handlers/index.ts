@@ -1,0 +1,9 @@
+import type { JobHandlers } from '../handler.js';
+import { analyseSentiment } from './analyse-sentiment.js';
+import { classify } from './classify.js';
+import { deliver } from './deliver.js';
+import { drainQueues } from './drain-queues.js';
+import { rollupMetrics } from './rollup-metrics.js';
+
+/** Every kind of the job catalogue (src/jobs/catalogue.ts) and the function that runs it. */
+export const jobHandlers: JobHandlers = { classify, deliver, rollupMetrics, analyseSentiment, drainQueues };

@@ -1,6 +1,6 @@
 // An agent watching an app service live: `tsx client-examples/agent/watch.ts [--app-service <id>] [--take-over]`.
 // Logs in (DEMO_EMAIL / DEMO_PASSWORD, the demo account by default), prints new messages, escalations
-// (as the seed's { customer_number, event, created_at }) and colleagues' takeovers; with --take-over it
+// (as the dashboard notification's { customer_number, event, created_at }) and colleagues' takeovers; with --take-over it
 // takes over the first escalated conversation with a greeting. --events N exits after N lines (for tests).
 import {
   EscalationAlertsDocument,
@@ -48,7 +48,7 @@ const print = (line: string) => {
 
 stops.push(
   listen(client, EscalationAlertsDocument, { appServiceId }, ({ escalationRaised: e }) => {
-    // The dashboard notification format of seed 000.
+    // The dashboard notification's format.
     print(
       `[escalation] ${JSON.stringify({ customer_number: e.customerNumber, event: e.event, created_at: e.createdAt })}`,
     );

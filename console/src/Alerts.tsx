@@ -1,4 +1,4 @@
-// Escalation alerts as they happen: the seed's customer number, event code and time, with the customer's
+// Escalation alerts as they happen: the customer number, event code and time, with the customer's
 // words that raised it; open the conversation, acknowledge or dismiss.
 import { useState } from 'react';
 import { useMutation, type CombinedError } from 'urql';

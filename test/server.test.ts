@@ -168,9 +168,10 @@ describe('the process', () => {
     try {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
+        // The banner is written after the ready line, possibly in a later chunk: wait for both.
         child.stdout.on('data', () => {
           const match = /"url":"([^"]+)","msg":"GraphQL API and GraphiQL ready"/.exec(output);
-          if (match) {
+          if (match && output.includes('Demo login:')) {
             clearTimeout(timer);
             resolve(match[1]!);
           }

@@ -8,7 +8,7 @@
  * language (with each language's gap to the best other one) and per variety, and the mean time per message.
  * --errors lists the misclassified lines; --json prints the figures as JSON.
  *
- * --model openai classifies through the OpenAI-compatible adapter (src/ai/openai-model.ts) configured as the
+ * --model openai classifies through the OpenAI-compatible adapter (src/ai/openai/openai-model.ts) configured as the
  * server is: OPENAI_API_KEY, OPENAI_BASE_URL (any compatible server), OPENAI_MODEL (default gpt-4o-mini). Its
  * fallback is the local classifier, as in production; how many answers fell back is reported.
  */
@@ -24,7 +24,7 @@ import {
 } from '../src/ai/evaluation.js';
 import type { LanguageModel } from '../src/ai/language-model.js';
 import { classifyLocally } from '../src/ai/local-classifier.js';
-import { OpenAIModel } from '../src/ai/openai-model.js';
+import { OpenAIModel } from '../src/ai/openai/openai-model.js';
 import { analyzeSentimentLocally } from '../src/ai/sentiment.js';
 
 const USAGE =

@@ -6,7 +6,7 @@ import type {
   SentimentOutcome,
 } from './language-model.js';
 import { classifyLocally } from './local-classifier.js';
-import { OpenAIModel } from './openai-model.js';
+import { OpenAIModel } from './openai/openai-model.js';
 import { analyzeSentimentLocally, type SentimentBatch } from './sentiment.js';
 
 /** The local rules behind the LanguageModel port: no network, no tokens. */

@@ -7,6 +7,7 @@ import {
   type EscalationType,
   type Language,
 } from './classification.js';
+import { wholeMessageEvidence } from './evidence.js';
 import { bookingRuledOut, findBookingRequest } from './rules/booking.js';
 import {
   lastBotReply,
@@ -41,17 +42,6 @@ export interface Facts {
   botReply: NormalizedText | undefined;
   botFailed: boolean;
   offer: Offer | undefined;
-}
-
-const MAX_EVIDENCE = 160;
-
-/** The customer's message as evidence when no single phrase shows the escalation (a file, a bot failure). */
-export function wholeMessageEvidence(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed.length <= MAX_EVIDENCE) return trimmed;
-  const cut = trimmed.slice(0, MAX_EVIDENCE);
-  const lastSpace = cut.lastIndexOf(' ');
-  return lastSpace > MAX_EVIDENCE / 2 ? cut.slice(0, lastSpace) : cut;
 }
 
 function hasWords(text: string): boolean {

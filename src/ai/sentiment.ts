@@ -96,7 +96,7 @@ export function analyzeSentimentLocally(conversation: SentimentConversation): Co
   return { emotion: verdict.emotion, score: verdict.score, topics: topics.slice(0, MAX_TOPICS) };
 }
 
-/** Tidies a model's topics the way classification does: lower-case, short, unique, at most five. */
+/** Tidies a model's topics, for sentiment and classification alike: lower-case, short, unique, at most five. */
 export function tidyTopics(topics: string[]): string[] {
   return [...new Set(topics.map((t) => t.trim().toLowerCase()).filter((t) => t && t.length <= 40))].slice(
     0,

@@ -10,14 +10,10 @@ import {
 } from '../../src/ai/classification.js';
 import { createLanguageModel, LocalModel } from '../../src/ai/create-language-model.js';
 import { classifyLocally } from '../../src/ai/local-classifier.js';
-import {
-  classificationJsonSchema,
-  locateEvidence,
-  OpenAIModel,
-  strictJsonSchema,
-  type OpenAIModelOptions,
-  type UsageRecord,
-} from '../../src/ai/openai-model.js';
+import { locateEvidence } from '../../src/ai/evidence.js';
+import type { UsageRecord } from '../../src/ai/language-model.js';
+import { OpenAIModel, type OpenAIModelOptions } from '../../src/ai/openai/openai-model.js';
+import { classificationJsonSchema, strictJsonSchema } from '../../src/ai/openai/schemas.js';
 import { CLASSIFICATION_SYSTEM_PROMPT } from '../../src/ai/prompts.js';
 
 /**

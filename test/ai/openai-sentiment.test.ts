@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalModel } from '../../src/ai/create-language-model.js';
-import { OpenAIModel, type UsageRecord } from '../../src/ai/openai-model.js';
+import type { UsageRecord } from '../../src/ai/language-model.js';
+import { OpenAIModel } from '../../src/ai/openai/openai-model.js';
 import type { SentimentBatch } from '../../src/ai/sentiment.js';
 
 /** A local OpenAI-compatible server: each request's batch is recorded, each answer scripted by the test. */

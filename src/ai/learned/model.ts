@@ -8,7 +8,8 @@ import {
   type EmotionResult,
   type EscalationType,
 } from '../classification.js';
-import { type RuleAnalysis, wholeMessageEvidence } from '../local-rules.js';
+import { wholeMessageEvidence } from '../evidence.js';
+import type { RuleAnalysis } from '../local-rules.js';
 import {
   FEATURE_BITS,
   FEATURE_BUCKETS,

@@ -8,8 +8,8 @@ import { alt, B, E, evidenceOf, findAll, findFirst, rx, type Span } from './matc
 import { isNegatedAt } from './negation.js';
 
 /**
- * Business events (seed 001) that simple rules can see: sales objections, facts the customer tells about
- * themselves, and meetings being set up. Deliberately modest: clear phrasings only.
+ * Business events (the DetectedEvent types of classification.ts) that simple rules can see: sales objections,
+ * facts the customer tells about themselves, and meetings being set up. Deliberately modest: clear phrasings only.
  */
 
 const OBJECTIONS: readonly { type: ObjectionType; re: RegExp }[] = [

@@ -5,6 +5,7 @@ import './membership.js';
 import './organization.js';
 import './app-service.js';
 import './agent.js';
+import './assignment-record.js';
 import './contact.js';
 import './message.js';
 import './conversation.js';

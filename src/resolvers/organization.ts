@@ -15,7 +15,7 @@ import { MembershipObject } from './membership.js';
 import { ModelUsageTotalObject } from './model-usage.js';
 import { OrganizationMonitoringRef } from './monitoring.js';
 import { paged } from './pagination.js';
-import { inOrganizationsWith } from './tenancy.js';
+import { inOrganizationsWith, organizationsWith } from './tenancy.js';
 
 /**
  * A business (tenant). Every field of Organization is defined here, including the lists of what it owns
@@ -27,7 +27,7 @@ export const OrganizationNode = builder.prismaNode('Organization', {
   nullable: true,
   findUnique: (id, ctx) => ({
     id,
-    AND: [{ id: { in: ctx.actor.organizationIdsWith('organization:read') } }],
+    AND: [organizationsWith(ctx, 'organization:read')],
   }),
   authScopes: (org) => ({ can: { organizationId: org.id, permission: 'organization:read' } }),
   fields: (t) => ({

@@ -1,16 +1,16 @@
 /**
  * The Pothos schema builder: the GraphQL edge of the services.
  *
- * Read authorization lives in this layer, the resolvers, and only here decides what a read returns:
- *  - which rows: every lookup (`findUnique` of a node) and every list filters by the organizations where the
- *    actor holds the permission (tenancy.ts, `inOrganizationsWith`), so another tenant's rows are never read;
- *  - which objects: each object type states the permission to see it (`authScopes` with `can`/`canAny`
- *    below), checked on every object returned, whatever path led to it (a payload, a subscription, a relation);
- *  - figures gated by a permission beyond the type's own (analytics) answer null or empty when it is missing.
- * Why here: a read's shape (which relations, nested how deep) is known only to the GraphQL layer, and one
- * check per type covers every path to it. Services authorize writes (`actor.assertCan`), and the few that
- * compute figures for a caller (monitoring, model usage) also refuse an actor without analytics:read, since
- * they can be called without a resolver in front of them.
+ * Read authorization lives in this layer, the resolvers; it alone decides what a read returns:
+ *  - rows: each node's `findUnique` and the schema's connections and lists filter by the organizations where
+ *    the actor holds the permission (tenancy.ts), so another tenant's rows are never read;
+ *  - objects: every tenant-owned object type states the permission to see it (`authScopes` with `can` or
+ *    `canAny`, below), checked on each object returned whatever the path to it (payload, subscription,
+ *    relation); subscriptions also check when they start (subscription-helpers.ts);
+ *  - fields behind a further permission (analytics, staff contact details) answer null or empty without it.
+ * Why here: only the GraphQL layer knows a read's shape (which relations, how deep), and a check per type
+ * covers every path to it. Services authorize writes (`actor.assertCan`); the two that compute figures
+ * (monitoring, model usage) check analytics:read again because they also run without a resolver in front.
  */
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';

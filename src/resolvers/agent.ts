@@ -8,7 +8,6 @@ import {
   timezoneSchema,
   toJsonObject,
 } from '../services/validation.js';
-import './assignment-record.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { ChannelEnum } from './enums.js';

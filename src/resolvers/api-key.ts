@@ -4,10 +4,22 @@ import * as apiKeys from '../services/api-keys.js';
 import { nameSchema } from '../services/validation.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
-import { ApiKeyScopeEnum } from './enums.js';
 import { decodeIdOf } from '../kernel/global-id.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { loadOrganizationOf, organizationOwner } from './owner-relation.js';
+
+const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
+  description: 'What an integrator key may do inside its organization.',
+  values: {
+    MESSAGES_WRITE: { value: 'messages:write', description: 'Ingest messages.' },
+    EVENTS_WRITE: { value: 'events:write', description: 'Record business events.' },
+    CONVERSATIONS_READ: {
+      value: 'conversations:read',
+      description: 'Read conversations, messages, contacts.',
+    },
+    ANALYTICS_READ: { value: 'analytics:read', description: 'Read analyses and monitoring.' },
+  } as const,
+});
 
 const ApiKeyStatusEnum = builder.enumType('ApiKeyStatus', {
   values: ['ACTIVE', 'REVOKED', 'EXPIRED'] as const,

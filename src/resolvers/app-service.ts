@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import * as appServices from '../services/app-services.js';
+import * as monitoring from '../services/monitoring.js';
+import { sentimentReport } from '../services/sentiment.js';
 import { outboundWhere } from '../services/outbound-messages.js';
 import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
 import {
@@ -16,10 +18,13 @@ import { ConversationFilterInput, toConversationFilter } from './conversation-fi
 import { depsOf } from './deps.js';
 import { ChannelEnum, EscalationTypeEnum } from './enums.js';
 import { decodeIdOf } from '../kernel/global-id.js';
+import { MonitoringBucketRef, MonitoringIntervalEnum, MonitoringRef } from './monitoring.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { paged } from './pagination.js';
 import { loadOrganizationOf, organizationOwner } from './owner-relation.js';
+import { SentimentReportObject } from './sentiment.js';
 
+/** Every field of AppService is here, its monitoring and sentiment figures too (their types: monitoring.ts, sentiment.ts). */
 export const AppServiceNode = builder.prismaNode('AppService', {
   id: { field: 'id' },
   nullable: true,
@@ -59,6 +64,49 @@ export const AppServiceNode = builder.prismaNode('AppService', {
         },
         orderBy: inboxOrder,
       }),
+    }),
+    outbox: t.relatedConnection('messages', {
+      description:
+        'Agent replies to deliver to customers, oldest first, until acknowledged (acknowledgeOutboundMessages). ' +
+        'Private notes never appear. Readable with MESSAGES_WRITE or CONVERSATIONS_READ.',
+      cursor: 'id',
+      ...paged(50, 200),
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: outboundWhere(ctx.actor),
+        orderBy: [{ sentAt: 'asc' }, { id: 'asc' }],
+      }),
+    }),
+    monitoring: t.field({
+      type: MonitoringRef,
+      description: 'Monitoring figures over [from, to) (at most 366 days). Needs ANALYTICS_READ.',
+      args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+      resolve: (appService, args, ctx) =>
+        monitoring.monitoringBlock(ctx.db.prisma, ctx.actor, { appServiceId: appService.id, ...args }),
+    }),
+    monitoringSeries: t.field({
+      type: [MonitoringBucketRef],
+      description: 'The figures per UTC bucket over [from, to), empty buckets as zeros.',
+      args: {
+        from: t.arg({ type: 'DateTime' }),
+        to: t.arg({ type: 'DateTime' }),
+        interval: t.arg({ type: MonitoringIntervalEnum }),
+      },
+      resolve: (appService, args, ctx) =>
+        monitoring.monitoringSeries(ctx.db.prisma, ctx.actor, { appServiceId: appService.id, ...args }),
+    }),
+    // Analytics are not organization:read: without analytics:read the report is null, not an error.
+    sentimentReport: t.field({
+      type: SentimentReportObject,
+      nullable: true,
+      description:
+        'Sentiment of the hour windows inside [from, to) (at most 366 days); null without analytics access.',
+      args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+      select: { organizationId: true },
+      resolve: (appService, args, ctx) =>
+        ctx.actor.can(appService.organizationId, 'analytics:read')
+          ? sentimentReport(ctx.db.prisma, appService.id, args)
+          : null,
     }),
   }),
 });
@@ -156,17 +204,5 @@ builder.mutationField('updateAppService', (t) =>
         ...input,
         id: decodeIdOf('AppService', input.id),
       }),
-  }),
-);
-
-builder.prismaObjectField(AppServiceNode, 'outbox', (t) =>
-  t.relatedConnection('messages', {
-    description:
-      'Agent replies to deliver to customers, oldest first, until acknowledged (acknowledgeOutboundMessages). ' +
-      'Private notes never appear. Readable with MESSAGES_WRITE or CONVERSATIONS_READ.',
-    cursor: 'id',
-    ...paged(50, 200),
-    totalCount: true,
-    query: (_args, ctx) => ({ where: outboundWhere(ctx.actor), orderBy: [{ sentAt: 'asc' }, { id: 'asc' }] }),
   }),
 );

@@ -1,3 +1,18 @@
+/**
+ * The Pothos schema builder: the GraphQL edge of the services.
+ *
+ * Read authorization lives in this layer, the resolvers; it alone decides what a read returns:
+ *  - rows: each node's `findUnique` and the schema's connections and lists filter by the organizations where
+ *    the actor holds the permission (tenancy.ts), so another tenant's rows are never read;
+ *  - objects: each tenant-owned object type states the permission to see it (`authScopes` with `can` or
+ *    `canAny`, below; ContactIdentifier is reached only through its Contact), checked on each object
+ *    returned whatever the path to it (payload, subscription, relation); subscriptions also check when they
+ *    start (subscription-helpers.ts);
+ *  - fields behind a further permission (analytics, staff contact details) answer null or empty without it.
+ * Why here: only the GraphQL layer knows a read's shape (which relations, how deep), and a check per type
+ * covers every path to it. Services authorize writes (`actor.assertCan`); the two that compute figures
+ * (monitoring, model usage) check analytics:read again because they also run without a resolver in front.
+ */
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';

@@ -2,9 +2,7 @@ import * as canned from '../services/canned-responses.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { decodeIdOf } from '../kernel/global-id.js';
-import { OrganizationNode } from './organization.js';
 import { inOrganizationsWith } from './tenancy.js';
-import { paged } from './pagination.js';
 
 export const CannedResponseNode = builder.prismaNode('CannedResponse', {
   id: { field: 'id' },
@@ -19,30 +17,6 @@ export const CannedResponseNode = builder.prismaNode('CannedResponse', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
-
-builder.prismaObjectField(OrganizationNode, 'cannedResponses', (t) =>
-  t.relatedConnection('cannedResponses', {
-    description: 'Saved replies, by short code; `search` matches the short code or the text.',
-    cursor: 'id',
-    ...paged(50, 200),
-    totalCount: true,
-    args: { search: t.arg.string({ required: false }) },
-    query: (args, ctx) => ({
-      where: {
-        ...inOrganizationsWith(ctx, 'conversations:work'),
-        ...(args.search
-          ? {
-              OR: [
-                { shortCode: { contains: args.search, mode: 'insensitive' as const } },
-                { content: { contains: args.search, mode: 'insensitive' as const } },
-              ],
-            }
-          : {}),
-      },
-      orderBy: { shortCode: 'asc' },
-    }),
-  }),
-);
 
 const CreateCannedResponseInput = builder.inputType('CreateCannedResponseInput', {
   fields: (t) => ({

@@ -7,7 +7,9 @@ import {
   conversationTranscript,
   type ConversationStats,
 } from '../services/conversation-insights.js';
+import { eventOrder, eventsWhere } from '../services/events.js';
 import { queuePosition } from '../services/routing.js';
+import { sentimentTimeline } from '../services/sentiment.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { ConversationPriorityEnum, ConversationStatusEnum, SenderTypeEnum } from './enums.js';
@@ -16,9 +18,11 @@ import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import type { ConversationUpdatedEvent } from '../realtime/topics.js';
 import { AgentNode } from './agent.js';
 import { ContactNode } from './contact.js';
+import { EventTypeEnum } from './event.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { MessageNode, messageVisibility } from './message.js';
 import { paged } from './pagination.js';
+import { AnalysisTypeEnum, SentimentResultObject } from './sentiment.js';
 
 /** Fields that read beyond the conversation row itself: for readers, not for a key that only writes. */
 const readersOnly = (conversation: { organizationId: string }) => ({
@@ -29,6 +33,33 @@ const hiddenFromWriters = {
   unauthorizedResolver: () => null,
   nullable: true,
 } as const;
+
+const ConversationStatsObject = builder.objectRef<ConversationStats>('ConversationStats').implement({
+  description: "Seed 002's per-conversation statistics.",
+  fields: (t) => ({
+    messages: t.exposeInt('messages', {
+      description: 'Messages to or from the customer (private notes apart).',
+    }),
+    messagesBySenderType: t.field({
+      type: [
+        builder.objectRef<ConversationStats['messagesBySenderType'][number]>('SenderTypeCount').implement({
+          fields: (f) => ({
+            senderType: f.expose('senderType', { type: SenderTypeEnum }),
+            count: f.exposeInt('count'),
+          }),
+        }),
+      ],
+      resolve: (stats) => stats.messagesBySenderType,
+    }),
+    privateNotes: t.exposeInt('privateNotes'),
+    durationSeconds: t.exposeInt('durationSeconds'),
+    firstReplySeconds: t.exposeInt('firstReplySeconds', {
+      nullable: true,
+      description: 'From the start, or the escalation when there was one, to the first human reply.',
+    }),
+    escalations: t.exposeInt('escalations'),
+  }),
+});
 
 export const ConversationNode = builder.prismaNode('Conversation', {
   id: { field: 'id' },
@@ -90,56 +121,74 @@ export const ConversationNode = builder.prismaNode('Conversation', {
       totalCount: true,
       query: (_args, ctx) => ({ where: messageVisibility(ctx), orderBy: { index: 'asc' } }),
     }),
-  }),
-});
-
-const ConversationStatsObject = builder.objectRef<ConversationStats>('ConversationStats').implement({
-  description: "Seed 002's per-conversation statistics.",
-  fields: (t) => ({
-    messages: t.exposeInt('messages', {
-      description: 'Messages to or from the customer (private notes apart).',
+    transcript: t.string({
+      description: 'The conversation as plain text, one line per message, for export.',
+      ...hiddenFromWriters,
+      resolve: (conversation, _args, ctx) => conversationTranscript(ctx.db.prisma, ctx.actor, conversation),
     }),
-    messagesBySenderType: t.field({
-      type: [
-        builder.objectRef<ConversationStats['messagesBySenderType'][number]>('SenderTypeCount').implement({
-          fields: (f) => ({
-            senderType: f.expose('senderType', { type: SenderTypeEnum }),
-            count: f.exposeInt('count'),
-          }),
-        }),
-      ],
-      resolve: (stats) => stats.messagesBySenderType,
+    stats: t.field({
+      type: ConversationStatsObject,
+      ...hiddenFromWriters,
+      select: { createdAt: true, escalatedAt: true, firstReplyAt: true },
+      resolve: (conversation, _args, ctx) => conversationStats(ctx.db.prisma, conversation),
     }),
-    privateNotes: t.exposeInt('privateNotes'),
-    durationSeconds: t.exposeInt('durationSeconds'),
-    firstReplySeconds: t.exposeInt('firstReplySeconds', {
+    queuePosition: t.int({
       nullable: true,
-      description: 'From the start, or the escalation when there was one, to the first human reply.',
+      description: 'Its place in the routing queue while it waits for an agent (1 = next).',
+      select: { queuedAt: true },
+      resolve: (conversation, _args, ctx) =>
+        conversation.queuedAt ? queuePosition(ctx.db.prisma, conversation) : null,
     }),
-    escalations: t.exposeInt('escalations'),
+    escalations: t.relatedConnection('escalations', {
+      description: 'Newest first.',
+      cursor: 'id',
+      ...paged(20, 100),
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'conversations:read'),
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+    }),
+    events: t.relatedConnection('events', {
+      description: 'Business events, newest first; `types` keeps only those types.',
+      cursor: 'id',
+      ...paged(20, 100),
+      totalCount: true,
+      args: { types: t.arg({ type: [EventTypeEnum], required: false }) },
+      query: (args, ctx) => ({
+        where: {
+          ...inOrganizationsWith(ctx, 'conversations:read'),
+          ...eventsWhere({ types: args.types }),
+        },
+        orderBy: eventOrder,
+      }),
+    }),
+    // Analytics are not conversations:read: without analytics:read the timeline is empty, not an error.
+    sentiment: t.field({
+      type: [SentimentResultObject],
+      description:
+        'The emotion timeline: the hour windows inside [from, to), oldest first; empty without analytics access.',
+      args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+      select: { organizationId: true },
+      resolve: (conversation, args, ctx) =>
+        ctx.actor.can(conversation.organizationId, 'analytics:read')
+          ? sentimentTimeline(ctx.db.prisma, conversation.id, args)
+          : [],
+    }),
+    analyses: t.relation('analyses', {
+      description: 'Analyses of the given types (all when omitted), oldest window first.',
+      args: { types: t.arg({ type: [AnalysisTypeEnum], required: false }) },
+      query: (args, ctx) => ({
+        where: {
+          ...inOrganizationsWith(ctx, 'analytics:read'),
+          ...(args.types ? { type: { in: args.types } } : {}),
+        },
+        orderBy: [{ windowStart: 'asc' }, { type: 'asc' }],
+        take: 500,
+      }),
+    }),
   }),
 });
-
-builder.prismaObjectFields(ConversationNode, (t) => ({
-  transcript: t.string({
-    description: 'The conversation as plain text, one line per message, for export.',
-    ...hiddenFromWriters,
-    resolve: (conversation, _args, ctx) => conversationTranscript(ctx.db.prisma, ctx.actor, conversation),
-  }),
-  stats: t.field({
-    type: ConversationStatsObject,
-    ...hiddenFromWriters,
-    select: { createdAt: true, escalatedAt: true, firstReplyAt: true },
-    resolve: (conversation, _args, ctx) => conversationStats(ctx.db.prisma, conversation),
-  }),
-  queuePosition: t.int({
-    nullable: true,
-    description: 'Its place in the routing queue while it waits for an agent (1 = next).',
-    select: { queuedAt: true },
-    resolve: (conversation, _args, ctx) =>
-      conversation.queuedAt ? queuePosition(ctx.db.prisma, conversation) : null,
-  }),
-}));
 
 const ConversationIdInput = builder.inputType('ConversationIdInput', {
   fields: (t) => ({ conversationId: t.id() }),

@@ -9,6 +9,8 @@ import {
 } from '../generated/prisma/enums.js';
 import { builder } from './builder.js';
 
+// Enums used by more than one type file; an enum of one type lives with that type.
+
 export const MembershipRoleEnum = builder.enumType(MembershipRole, {
   name: 'MembershipRole',
   description:
@@ -22,16 +24,3 @@ export const ConversationPriorityEnum = builder.enumType(ConversationPriority, {
 export const SenderTypeEnum = builder.enumType(SenderType, { name: 'SenderType' });
 export const EscalationTypeEnum = builder.enumType(EscalationType, { name: 'EscalationType' });
 export const MessageTypeEnum = builder.enumType(MessageType, { name: 'MessageType' });
-
-export const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
-  description: 'What an integrator key may do inside its organization.',
-  values: {
-    MESSAGES_WRITE: { value: 'messages:write', description: 'Ingest messages.' },
-    EVENTS_WRITE: { value: 'events:write', description: 'Record business events.' },
-    CONVERSATIONS_READ: {
-      value: 'conversations:read',
-      description: 'Read conversations, messages, contacts.',
-    },
-    ANALYTICS_READ: { value: 'analytics:read', description: 'Read analyses and monitoring.' },
-  } as const,
-});

@@ -1,16 +1,12 @@
 import type { EscalationRaisedEvent } from '../realtime/topics.js';
 import { escalationCodes } from '../services/escalation-codes.js';
 import * as escalations from '../services/escalations.js';
-import { escalationFilterWhere } from '../services/escalations.js';
 import { builder } from './builder.js';
-import { ConversationNode } from './conversation.js';
 import { depsOf } from './deps.js';
 import { EscalationTypeEnum } from './enums.js';
 import { decodeIdOf } from '../kernel/global-id.js';
-import { OrganizationNode } from './organization.js';
 import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import { inOrganizationsWith } from './tenancy.js';
-import { paged } from './pagination.js';
 import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 /** A customer who needs the business: what was detected, with the words that show it. */
@@ -56,21 +52,17 @@ export const EscalationNode = builder.prismaNode('Escalation', {
       resolve: loadConversationOf,
     }),
     message: t.relation('message', { nullable: true }),
-  }),
-});
-
-builder.prismaObjectField(ConversationNode, 'escalations', (t) =>
-  t.relatedConnection('escalations', {
-    description: 'Newest first.',
-    cursor: 'id',
-    ...paged(20, 100),
-    totalCount: true,
-    query: (_args, ctx) => ({
-      where: inOrganizationsWith(ctx, 'conversations:read'),
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    notifications: t.relation('deliveries', {
+      description:
+        'Every delivery of this escalation: dashboard, each email, WhatsApp number and webhook, with status and ' +
+        'attempts. Members only (targets are staff contact details).',
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'members:read'),
+        orderBy: [{ channel: 'asc' }, { target: 'asc' }],
+      }),
     }),
   }),
-);
+});
 
 builder.subscriptionField('escalationRaised', (t) =>
   t.prismaField({
@@ -93,7 +85,8 @@ builder.subscriptionField('escalationRaised', (t) =>
   }),
 );
 
-const EscalationFilterInput = builder.inputType('EscalationFilter', {
+/** The filter of Organization.escalations. */
+export const EscalationFilterInput = builder.inputType('EscalationFilter', {
   fields: (t) => ({
     types: t.field({ type: [EscalationTypeEnum], required: false }),
     appServiceId: t.id({ required: false }),
@@ -101,32 +94,6 @@ const EscalationFilterInput = builder.inputType('EscalationFilter', {
     since: t.field({ type: 'DateTime', required: false }),
   }),
 });
-
-builder.prismaObjectField(OrganizationNode, 'escalations', (t) =>
-  t.relatedConnection('escalations', {
-    description: 'Escalations of every app service, newest first.',
-    cursor: 'id',
-    ...paged(20, 100),
-    totalCount: true,
-    args: { filter: t.arg({ type: EscalationFilterInput, required: false }) },
-    query: (args, ctx) => ({
-      where: {
-        ...inOrganizationsWith(ctx, 'conversations:read'),
-        ...escalationFilterWhere(
-          args.filter
-            ? {
-                ...args.filter,
-                appServiceId: args.filter.appServiceId
-                  ? decodeIdOf('AppService', args.filter.appServiceId)
-                  : null,
-              }
-            : null,
-        ),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    }),
-  }),
-);
 
 const AcknowledgeEscalationInput = builder.inputType('AcknowledgeEscalationInput', {
   fields: (t) => ({ escalationId: t.id() }),

@@ -5,7 +5,6 @@ import { depsOf } from './deps.js';
 import { decodeIdOf } from '../kernel/global-id.js';
 import { MessageNode } from './message.js';
 import { inOrganizationsWith } from './tenancy.js';
-import { paged } from './pagination.js';
 import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 export const EventTypeEnum = builder.enumType(EventType, { name: 'EventType' });
@@ -164,23 +163,6 @@ export const EventNode = builder.prismaNode('Event', {
     followUp: t.relation('followUp', { nullable: true, description: 'For FOLLOWUP_DETECTION.' }),
   }),
 });
-
-builder.prismaObjectField('Conversation', 'events', (t) =>
-  t.relatedConnection('events', {
-    description: 'Business events, newest first; `types` keeps only those types.',
-    cursor: 'id',
-    ...paged(20, 100),
-    totalCount: true,
-    args: { types: t.arg({ type: [EventTypeEnum], required: false }) },
-    query: (args, ctx) => ({
-      where: {
-        ...inOrganizationsWith(ctx, 'conversations:read'),
-        ...events.eventsWhere({ types: args.types }),
-      },
-      orderBy: events.eventOrder,
-    }),
-  }),
-);
 
 // --- recordEvent ---------------------------------------------------------------------------------------------
 

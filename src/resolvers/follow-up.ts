@@ -1,8 +1,5 @@
-import { followUpOrder, followUpsWhere } from '../services/events.js';
 import { builder } from './builder.js';
 import { eventReaders } from './event.js';
-import { inOrganizationsWith } from './tenancy.js';
-import { paged } from './pagination.js';
 import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 /** Seed 001's follow_up row: made by a FOLLOWUP_DETECTION event, due at followUpDate. */
@@ -22,21 +19,3 @@ export const FollowUpObject = builder.prismaObject('FollowUp', {
     agent: t.relation('agent', { nullable: true }),
   }),
 });
-
-builder.prismaObjectField('Organization', 'followUps', (t) =>
-  t.relatedConnection('followUps', {
-    description:
-      'Follow-ups soonest first: open ones unless `includeDone`, and with `dueBefore` only those due before it.',
-    cursor: 'eventId',
-    ...paged(20, 100),
-    totalCount: true,
-    args: {
-      dueBefore: t.arg({ type: 'DateTime', required: false }),
-      includeDone: t.arg.boolean({ required: false }),
-    },
-    query: (args, ctx) => ({
-      where: { ...inOrganizationsWith(ctx, 'conversations:read'), ...followUpsWhere(args) },
-      orderBy: followUpOrder,
-    }),
-  }),
-);

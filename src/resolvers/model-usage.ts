@@ -1,8 +1,8 @@
-import { modelUsageSummary, type ModelUsageTotal } from '../services/model-usage.js';
+import type { ModelUsageTotal } from '../services/model-usage.js';
 import { builder } from './builder.js';
-import { OrganizationNode } from './organization.js';
 
-const ModelUsageTotalObject = builder.objectRef<ModelUsageTotal>('ModelUsageTotal').implement({
+/** What Organization.modelUsage lists. */
+export const ModelUsageTotalObject = builder.objectRef<ModelUsageTotal>('ModelUsageTotal').implement({
   description: 'Language-model tokens an organization used, per model and purpose.',
   fields: (t) => ({
     model: t.exposeString('model'),
@@ -16,23 +16,3 @@ const ModelUsageTotalObject = builder.objectRef<ModelUsageTotal>('ModelUsageTota
     totalTokens: t.exposeFloat('totalTokens'),
   }),
 });
-
-builder.prismaObjectFields(OrganizationNode, (t) => ({
-  modelUsage: t.field({
-    type: [ModelUsageTotalObject],
-    description:
-      'Token usage of the language model between `from` (included) and `to` (excluded), per model and purpose; empty without analytics access.',
-    args: {
-      from: t.arg({ type: 'DateTime', required: true }),
-      to: t.arg({ type: 'DateTime', required: true }),
-    },
-    resolve: (org, args, ctx) =>
-      ctx.actor.can(org.id, 'analytics:read')
-        ? modelUsageSummary(ctx.db.prisma, ctx.actor, {
-            organizationId: org.id,
-            from: args.from,
-            to: args.to,
-          })
-        : [],
-  }),
-}));

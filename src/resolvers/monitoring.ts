@@ -1,12 +1,15 @@
 import * as rollup from '../services/metrics-rollup.js';
-import * as monitoring from '../services/monitoring.js';
-import { AppServiceNode } from './app-service.js';
+import type * as monitoring from '../services/monitoring.js';
 import { builder } from './builder.js';
 import { EscalationTypeEnum } from './enums.js';
 import { decodeIdOf } from '../kernel/global-id.js';
-import { OrganizationNode } from './organization.js';
 
-const MonitoringIntervalEnum = builder.enumType('MonitoringInterval', {
+/**
+ * The monitoring figures (seed 000) and the metrics rollup. AppService.monitoring(Series) and
+ * Organization.monitoring are fields of those types (app-service.ts, organization.ts) and return the types
+ * defined here; these refer back to AppService and Organization by name, so this file imports neither.
+ */
+export const MonitoringIntervalEnum = builder.enumType('MonitoringInterval', {
   values: ['HOUR', 'DAY', 'WEEK'] as const,
   description: 'Buckets of a monitoring series, in UTC (weeks start on Monday).',
 });
@@ -48,13 +51,13 @@ const EscalationCountRef = builder
     }),
   });
 
-const MonitoringRef = builder.objectRef<monitoring.AppServiceMonitoring>('Monitoring').implement({
+export const MonitoringRef = builder.objectRef<monitoring.AppServiceMonitoring>('Monitoring').implement({
   description: "Seed 000's monitoring block of an app service over [from, to): from inclusive, to exclusive.",
   fields: (t) => ({
-    appService: t.field({
-      type: AppServiceNode,
-      resolve: (block, _args, ctx) =>
-        ctx.db.prisma.appService.findUniqueOrThrow({ where: { id: block.appServiceId } }),
+    appService: t.prismaField({
+      type: 'AppService',
+      resolve: (query, block, _args, ctx) =>
+        ctx.db.prisma.appService.findUniqueOrThrow({ ...query, where: { id: block.appServiceId } }),
     }),
     from: t.expose('from', { type: 'DateTime' }),
     to: t.expose('to', { type: 'DateTime' }),
@@ -89,17 +92,17 @@ const MonitoringRef = builder.objectRef<monitoring.AppServiceMonitoring>('Monito
   }),
 });
 
-const OrganizationMonitoringRef = builder
+export const OrganizationMonitoringRef = builder
   .objectRef<monitoring.OrganizationMonitoring>('OrganizationMonitoring')
   .implement({
     description:
       'The sums over the app services of an organization; averages are weighted by conversations. Growth ' +
       'metrics are per app service, in appServices.',
     fields: (t) => ({
-      organization: t.field({
-        type: OrganizationNode,
-        resolve: (block, _args, ctx) =>
-          ctx.db.prisma.organization.findUniqueOrThrow({ where: { id: block.organizationId } }),
+      organization: t.prismaField({
+        type: 'Organization',
+        resolve: (query, block, _args, ctx) =>
+          ctx.db.prisma.organization.findUniqueOrThrow({ ...query, where: { id: block.organizationId } }),
       }),
       from: t.expose('from', { type: 'DateTime' }),
       to: t.expose('to', { type: 'DateTime' }),
@@ -120,53 +123,21 @@ const OrganizationMonitoringRef = builder
     }),
   });
 
-const MonitoringBucketRef = builder.objectRef<monitoring.MonitoringBucket>('MonitoringBucket').implement({
-  description: 'One UTC bucket [start, end) of a monitoring series; only activity within the range counts.',
-  fields: (t) => ({
-    start: t.expose('start', { type: 'DateTime' }),
-    end: t.expose('end', { type: 'DateTime' }),
-    numberOfMessages: t.exposeInt('numberOfMessages'),
-    numberOfChatSessions: t.exposeInt('numberOfChatSessions', {
-      description: 'Conversations with a message in this bucket.',
-    }),
-    escalatedConversations: t.exposeInt('escalatedConversations'),
-    issuesResolved: t.exposeInt('issuesResolved'),
-  }),
-});
-
-builder.prismaObjectFields(AppServiceNode, (t) => ({
-  monitoring: t.field({
-    type: MonitoringRef,
-    description: 'Monitoring figures over [from, to) (at most 366 days). Needs ANALYTICS_READ.',
-    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    resolve: (appService, args, ctx) =>
-      monitoring.monitoringBlock(ctx.db.prisma, ctx.actor, { appServiceId: appService.id, ...args }),
-  }),
-  monitoringSeries: t.field({
-    type: [MonitoringBucketRef],
-    description: 'The figures per UTC bucket over [from, to), empty buckets as zeros.',
-    args: {
-      from: t.arg({ type: 'DateTime' }),
-      to: t.arg({ type: 'DateTime' }),
-      interval: t.arg({ type: MonitoringIntervalEnum }),
-    },
-    resolve: (appService, args, ctx) =>
-      monitoring.monitoringSeries(ctx.db.prisma, ctx.actor, { appServiceId: appService.id, ...args }),
-  }),
-}));
-
-builder.prismaObjectFields(OrganizationNode, (t) => ({
-  monitoring: t.field({
-    type: OrganizationMonitoringRef,
-    description: 'Monitoring figures summed over the app services, over [from, to). Needs ANALYTICS_READ.',
-    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    resolve: (organization, args, ctx) =>
-      monitoring.organizationMonitoring(ctx.db.prisma, ctx.actor, {
-        organizationId: organization.id,
-        ...args,
+export const MonitoringBucketRef = builder
+  .objectRef<monitoring.MonitoringBucket>('MonitoringBucket')
+  .implement({
+    description: 'One UTC bucket [start, end) of a monitoring series; only activity within the range counts.',
+    fields: (t) => ({
+      start: t.expose('start', { type: 'DateTime' }),
+      end: t.expose('end', { type: 'DateTime' }),
+      numberOfMessages: t.exposeInt('numberOfMessages'),
+      numberOfChatSessions: t.exposeInt('numberOfChatSessions', {
+        description: 'Conversations with a message in this bucket.',
       }),
-  }),
-}));
+      escalatedConversations: t.exposeInt('escalatedConversations'),
+      issuesResolved: t.exposeInt('issuesResolved'),
+    }),
+  });
 
 const RefreshMetricsInput = builder.inputType('RefreshMetricsInput', {
   fields: (t) => ({ appServiceId: t.id() }),

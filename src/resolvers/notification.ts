@@ -3,11 +3,8 @@ import { DeliveryStatus, NotificationChannel } from '../generated/prisma/enums.j
 import * as notifications from '../services/notifications.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
-import { EscalationNode } from './escalation.js';
 import { decodeIdOf } from '../kernel/global-id.js';
-import { OrganizationNode } from './organization.js';
 import { inOrganizationsWith } from './tenancy.js';
-import { paged } from './pagination.js';
 
 export const NotificationChannelEnum = builder.enumType(NotificationChannel, { name: 'NotificationChannel' });
 export const DeliveryStatusEnum = builder.enumType(DeliveryStatus, {
@@ -65,35 +62,6 @@ export const NotificationDeliveryNode = builder.prismaNode('NotificationDelivery
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
-
-builder.prismaObjectField(EscalationNode, 'notifications', (t) =>
-  t.relation('deliveries', {
-    description:
-      'Every delivery of this escalation: dashboard, each email, WhatsApp number and webhook, with status and ' +
-      'attempts. Members only (targets are staff contact details).',
-    query: (_args, ctx) => ({
-      where: inOrganizationsWith(ctx, 'members:read'),
-      orderBy: [{ channel: 'asc' }, { target: 'asc' }],
-    }),
-  }),
-);
-
-builder.prismaObjectField(OrganizationNode, 'notifications', (t) =>
-  t.relatedConnection('notifications', {
-    description: 'Dashboard notifications, newest first; totalCount with unreadOnly is the unread badge.',
-    cursor: 'id',
-    ...paged(20, 100),
-    totalCount: true,
-    args: { unreadOnly: t.arg.boolean({ required: false }) },
-    query: (args, ctx) => ({
-      where: {
-        ...inOrganizationsWith(ctx, 'conversations:read'),
-        ...(args.unreadOnly ? { readAt: null } : {}),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    }),
-  }),
-);
 
 const MarkNotificationsReadInput = builder.inputType('MarkNotificationsReadInput', {
   fields: (t) => ({

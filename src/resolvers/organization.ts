@@ -1,21 +1,33 @@
 import { decodeIdOf } from '../kernel/global-id.js';
+import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
+import { escalationFilterWhere } from '../services/escalations.js';
+import { followUpOrder, followUpsWhere } from '../services/events.js';
+import { modelUsageSummary } from '../services/model-usage.js';
+import * as monitoring from '../services/monitoring.js';
+import * as organizations from '../services/organizations.js';
+import { nameSchema, toJsonObject } from '../services/validation.js';
 import { builder } from './builder.js';
-import { MembershipObject } from './membership.js';
+import { ConversationFilterInput, toConversationFilter } from './conversation-filter.js';
 import { depsOf } from './deps.js';
 import { MembershipRoleEnum } from './enums.js';
-import { inOrganizationsWith } from './tenancy.js';
-import { ConversationFilterInput, toConversationFilter } from './conversation-filter.js';
-import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
-import * as organizations from '../services/organizations.js';
-import { nameSchema, emailSchema, toJsonObject } from '../services/validation.js';
+import { EscalationFilterInput } from './escalation.js';
+import { MembershipObject } from './membership.js';
+import { ModelUsageTotalObject } from './model-usage.js';
+import { OrganizationMonitoringRef } from './monitoring.js';
 import { paged } from './pagination.js';
+import { inOrganizationsWith, organizationsWith } from './tenancy.js';
 
+/**
+ * A business (tenant). Every field of Organization is defined here, including the lists of what it owns
+ * (escalations, notifications, follow-ups, webhook endpoints, canned responses) and its figures
+ * (monitoring, modelUsage); the types those return live in their own files.
+ */
 export const OrganizationNode = builder.prismaNode('Organization', {
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({
     id,
-    AND: [{ id: { in: ctx.actor.organizationIdsWith('organization:read') } }],
+    AND: [organizationsWith(ctx, 'organization:read')],
   }),
   authScopes: (org) => ({ can: { organizationId: org.id, permission: 'organization:read' } }),
   fields: (t) => ({
@@ -82,6 +94,116 @@ export const OrganizationNode = builder.prismaNode('Organization', {
         orderBy: { createdAt: 'desc' },
       }),
     }),
+    escalations: t.relatedConnection('escalations', {
+      description: 'Escalations of every app service, newest first.',
+      cursor: 'id',
+      ...paged(20, 100),
+      totalCount: true,
+      args: { filter: t.arg({ type: EscalationFilterInput, required: false }) },
+      query: (args, ctx) => ({
+        where: {
+          ...inOrganizationsWith(ctx, 'conversations:read'),
+          ...escalationFilterWhere(
+            args.filter
+              ? {
+                  ...args.filter,
+                  appServiceId: args.filter.appServiceId
+                    ? decodeIdOf('AppService', args.filter.appServiceId)
+                    : null,
+                }
+              : null,
+          ),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+    }),
+    notifications: t.relatedConnection('notifications', {
+      description: 'Dashboard notifications, newest first; totalCount with unreadOnly is the unread badge.',
+      cursor: 'id',
+      ...paged(20, 100),
+      totalCount: true,
+      args: { unreadOnly: t.arg.boolean({ required: false }) },
+      query: (args, ctx) => ({
+        where: {
+          ...inOrganizationsWith(ctx, 'conversations:read'),
+          ...(args.unreadOnly ? { readAt: null } : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+    }),
+    followUps: t.relatedConnection('followUps', {
+      description:
+        'Follow-ups soonest first: open ones unless `includeDone`, and with `dueBefore` only those due before it.',
+      cursor: 'eventId',
+      ...paged(20, 100),
+      totalCount: true,
+      args: {
+        dueBefore: t.arg({ type: 'DateTime', required: false }),
+        includeDone: t.arg.boolean({ required: false }),
+      },
+      query: (args, ctx) => ({
+        where: { ...inOrganizationsWith(ctx, 'conversations:read'), ...followUpsWhere(args) },
+        orderBy: followUpOrder,
+      }),
+    }),
+    webhookEndpoints: t.relatedConnection('webhookEndpoints', {
+      description: 'Webhook endpoints; visible to OWNER and ADMIN only.',
+      cursor: 'id',
+      ...paged(20, 100),
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'appServices:manage'),
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+    }),
+    cannedResponses: t.relatedConnection('cannedResponses', {
+      description: 'Saved replies, by short code; `search` matches the short code or the text.',
+      cursor: 'id',
+      ...paged(50, 200),
+      totalCount: true,
+      args: { search: t.arg.string({ required: false }) },
+      query: (args, ctx) => ({
+        where: {
+          ...inOrganizationsWith(ctx, 'conversations:work'),
+          ...(args.search
+            ? {
+                OR: [
+                  { shortCode: { contains: args.search, mode: 'insensitive' as const } },
+                  { content: { contains: args.search, mode: 'insensitive' as const } },
+                ],
+              }
+            : {}),
+        },
+        orderBy: { shortCode: 'asc' },
+      }),
+    }),
+    monitoring: t.field({
+      type: OrganizationMonitoringRef,
+      description: 'Monitoring figures summed over the app services, over [from, to). Needs ANALYTICS_READ.',
+      args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+      resolve: (organization, args, ctx) =>
+        monitoring.organizationMonitoring(ctx.db.prisma, ctx.actor, {
+          organizationId: organization.id,
+          ...args,
+        }),
+    }),
+    modelUsage: t.field({
+      type: [ModelUsageTotalObject],
+      description:
+        'Token usage of the language model between `from` (included) and `to` (excluded), per model and purpose; empty without analytics access.',
+      args: {
+        from: t.arg({ type: 'DateTime', required: true }),
+        to: t.arg({ type: 'DateTime', required: true }),
+      },
+      resolve: (org, args, ctx) =>
+        ctx.actor.can(org.id, 'analytics:read')
+          ? modelUsageSummary(ctx.db.prisma, ctx.actor, {
+              organizationId: org.id,
+              from: args.from,
+              to: args.to,
+            })
+          : [],
+    }),
   }),
 });
 
@@ -126,66 +248,6 @@ builder.mutationField('updateOrganization', (t) =>
         organizationId: decodeIdOf('Organization', input.organizationId),
         name: input.name,
         metaData: toJsonObject(input.metaData),
-      }),
-  }),
-);
-
-const AddMemberInput = builder.inputType('AddMemberInput', {
-  fields: (t) => ({
-    organizationId: t.id(),
-    email: t.string({ validate: emailSchema }),
-    role: t.field({ type: MembershipRoleEnum }),
-  }),
-});
-
-builder.mutationField('addMember', (t) =>
-  t.field({
-    type: MembershipObject,
-    description:
-      'Adds an existing user to the organization (OWNER only); working roles also get an agent profile.',
-    authScopes: { user: true },
-    args: { input: t.arg({ type: AddMemberInput }) },
-    resolve: (_root, { input }, ctx) =>
-      organizations.addMember(depsOf(ctx), ctx.actor, {
-        organizationId: decodeIdOf('Organization', input.organizationId),
-        email: input.email,
-        role: input.role,
-      }),
-  }),
-);
-
-const MemberInput = builder.inputType('MemberInput', {
-  fields: (t) => ({ organizationId: t.id(), userId: t.id() }),
-});
-
-builder.mutationField('removeMember', (t) =>
-  t.field({
-    type: MembershipObject,
-    description: 'Removes a member (OWNER only). The last owner cannot be removed.',
-    authScopes: { user: true },
-    args: { input: t.arg({ type: MemberInput }) },
-    resolve: (_root, { input }, ctx) =>
-      organizations.removeMember(depsOf(ctx), ctx.actor, {
-        organizationId: decodeIdOf('Organization', input.organizationId),
-        userId: decodeIdOf('User', input.userId),
-      }),
-  }),
-);
-
-const ChangeMemberRoleInput = builder.inputType('ChangeMemberRoleInput', {
-  fields: (t) => ({ organizationId: t.id(), userId: t.id(), role: t.field({ type: MembershipRoleEnum }) }),
-});
-
-builder.mutationField('changeMemberRole', (t) =>
-  t.field({
-    type: MembershipObject,
-    authScopes: { user: true },
-    args: { input: t.arg({ type: ChangeMemberRoleInput }) },
-    resolve: (_root, { input }, ctx) =>
-      organizations.changeMemberRole(depsOf(ctx), ctx.actor, {
-        organizationId: decodeIdOf('Organization', input.organizationId),
-        userId: decodeIdOf('User', input.userId),
-        role: input.role,
       }),
   }),
 );

@@ -3,26 +3,27 @@ import { AnalysisType } from '../generated/prisma/enums.js';
 import type { SentimentUpdatedEvent } from '../realtime/topics.js';
 import {
   runSentimentAnalysisFor,
-  sentimentReport,
-  sentimentTimeline,
   toStoredSentiment,
   type SentimentReport,
   type SentimentWindowResult,
   type StoredSentiment,
 } from '../services/sentiment.js';
-import { AppServiceNode } from './app-service.js';
 import { builder } from './builder.js';
-import { ConversationNode } from './conversation.js';
 import { depsOf } from './deps.js';
 import { decodeIdOf, encodeGlobalId } from '../kernel/global-id.js';
 import { scopeArgsOf, subscribeTo } from './subscription-helpers.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
+/**
+ * Sentiment: the hourly analyses and the types that report them. Conversation.sentiment/analyses and
+ * AppService.sentimentReport are fields of those types (conversation.ts, app-service.ts); this file refers
+ * to Conversation by name, so it imports neither.
+ */
 export const EmotionEnum = builder.enumType('Emotion', { values: emotions });
 export const AnalysisTypeEnum = builder.enumType(AnalysisType, { name: 'AnalysisType' });
 
-const SentimentResultObject = builder.objectRef<StoredSentiment>('SentimentResult').implement({
+export const SentimentResultObject = builder.objectRef<StoredSentiment>('SentimentResult').implement({
   description: "The customer's mood in one UTC hour of a conversation.",
   fields: (t) => ({
     conversationId: t.id({ resolve: (s) => encodeGlobalId('Conversation', s.conversationId) }),
@@ -58,32 +59,6 @@ export const AnalysisNode = builder.prismaNode('Analysis', {
   }),
 });
 
-builder.prismaObjectFields(ConversationNode, (t) => ({
-  sentiment: t.field({
-    type: [SentimentResultObject],
-    description:
-      'The emotion timeline: the hour windows inside [from, to), oldest first; empty without analytics access.',
-    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    select: { organizationId: true },
-    resolve: (conversation, args, ctx) =>
-      ctx.actor.can(conversation.organizationId, 'analytics:read')
-        ? sentimentTimeline(ctx.db.prisma, conversation.id, args)
-        : [],
-  }),
-  analyses: t.relation('analyses', {
-    description: 'Analyses of the given types (all when omitted), oldest window first.',
-    args: { types: t.arg({ type: [AnalysisTypeEnum], required: false }) },
-    query: (args, ctx) => ({
-      where: {
-        ...inOrganizationsWith(ctx, 'analytics:read'),
-        ...(args.types ? { type: { in: args.types } } : {}),
-      },
-      orderBy: [{ windowStart: 'asc' }, { type: 'asc' }],
-      take: 500,
-    }),
-  }),
-}));
-
 const EmotionShareObject = builder.objectRef<SentimentReport['emotions'][number]>('EmotionShare').implement({
   fields: (t) => ({
     emotion: t.field({ type: EmotionEnum, resolve: (e) => e.emotion }),
@@ -92,13 +67,13 @@ const EmotionShareObject = builder.objectRef<SentimentReport['emotions'][number]
   }),
 });
 
-const SentimentReportObject = builder.objectRef<SentimentReport>('SentimentReport').implement({
+export const SentimentReportObject = builder.objectRef<SentimentReport>('SentimentReport').implement({
   fields: (t) => ({
     total: t.exposeInt('total', { description: 'Conversation hour windows analysed in the range.' }),
     averageScore: t.exposeFloat('averageScore', { nullable: true }),
     emotions: t.field({ type: [EmotionShareObject], resolve: (r) => r.emotions }),
     turnedNegative: t.prismaField({
-      type: [ConversationNode],
+      type: ['Conversation'],
       description:
         'Conversations with an ANGRY or DISAPPOINTED window in the range whose previous window was not (or had none); at most 100.',
       resolve: (query, report, _args, ctx) =>
@@ -109,21 +84,6 @@ const SentimentReportObject = builder.objectRef<SentimentReport>('SentimentRepor
     }),
   }),
 });
-
-builder.prismaObjectFields(AppServiceNode, (t) => ({
-  sentimentReport: t.field({
-    type: SentimentReportObject,
-    nullable: true,
-    description:
-      'Sentiment of the hour windows inside [from, to) (at most 366 days); null without analytics access.',
-    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    select: { organizationId: true },
-    resolve: (appService, args, ctx) =>
-      ctx.actor.can(appService.organizationId, 'analytics:read')
-        ? sentimentReport(ctx.db.prisma, appService.id, args)
-        : null,
-  }),
-}));
 
 const RunSentimentAnalysisInput = builder.inputType('RunSentimentAnalysisInput', {
   fields: (t) => ({

@@ -1,3 +1,5 @@
+// Tenancy filters: the where-clauses that keep every read inside the organizations where the actor holds a
+// permission. Every node lookup and every list of the schema uses one of these (see builder.ts).
 import type { Permission } from '../auth/permissions.js';
 import type { Context } from '../graphql/context.js';
 
@@ -7,4 +9,9 @@ export function inOrganizationsWith(
   permission: Permission,
 ): { organizationId: { in: string[] } } {
   return { organizationId: { in: ctx.actor.organizationIdsWith(permission) } };
+}
+
+/** The same for the organizations themselves (their own id, not an organizationId column). */
+export function organizationsWith(ctx: Context, permission: Permission): { id: { in: string[] } } {
+  return { id: { in: ctx.actor.organizationIdsWith(permission) } };
 }

@@ -2,6 +2,7 @@ import { builder } from './builder.js';
 import { ApiKeyNode } from './api-key.js';
 import { UserNode } from './user.js';
 import { paged } from './pagination.js';
+import { organizationsWith } from './tenancy.js';
 
 const Viewer = builder.objectRef<Record<string, never>>('Viewer').implement({
   description: 'Who is asking: a signed-in user, or an integrator API key acting for its organization.',
@@ -30,7 +31,7 @@ const Viewer = builder.objectRef<Record<string, never>>('Viewer').implement({
       resolve: (query, _viewer, _args, ctx) =>
         ctx.db.prisma.organization.findMany({
           ...query,
-          where: { id: { in: ctx.actor.organizationIdsWith('organization:read') } },
+          where: organizationsWith(ctx, 'organization:read'),
           orderBy: [{ name: 'asc' }, { id: 'asc' }],
         }),
     }),

@@ -5,9 +5,7 @@ import { webhookEventTypes, type WebhookEventType } from '../services/webhook-en
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { decodeIdOf } from '../kernel/global-id.js';
-import { OrganizationNode } from './organization.js';
 import { inOrganizationsWith } from './tenancy.js';
-import { paged } from './pagination.js';
 
 export const WebhookEventTypeEnum = builder.enumType('WebhookEventType', {
   description: "An event a webhook endpoint subscribes to; the value in parentheses is the body's `type`.",
@@ -60,19 +58,6 @@ export const WebhookEndpointNode = builder.prismaNode('WebhookEndpoint', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
-
-builder.prismaObjectField(OrganizationNode, 'webhookEndpoints', (t) =>
-  t.relatedConnection('webhookEndpoints', {
-    description: 'Webhook endpoints; visible to OWNER and ADMIN only.',
-    cursor: 'id',
-    ...paged(20, 100),
-    totalCount: true,
-    query: (_args, ctx) => ({
-      where: inOrganizationsWith(ctx, 'appServices:manage'),
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    }),
-  }),
-);
 
 const eventsSchema = z.array(z.string()).min(1, 'needs at least one event');
 

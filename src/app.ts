@@ -82,7 +82,7 @@ export async function startApplication(
       ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
       : undefined;
   rateLimitRedis?.on('error', (error: Error) => logger.debug({ err: error }, 'rate-limit redis'));
-  const rateLimits = new RateLimits(config.rateLimits, rateLimitRedis);
+  const rateLimits = new RateLimits(config.rateLimits, rateLimitRedis, config.rateLimitPrefix);
   const model = createLanguageModel(
     { openai: config.openai },
     {

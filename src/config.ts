@@ -102,6 +102,10 @@ const envSchema = z.object({
   RATE_LIMIT_AUTH_FAILURES_PER_IP: rateWindow('30/1m'),
   RATE_LIMIT_API_KEY: rateWindow('18000/1m'),
   RATE_LIMIT_USER_COST: rateWindow('2000000/1h'),
+  RATE_LIMIT_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/)
+    .default('rl'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   // Database and request guardrails.
   DATABASE_POOL_SIZE: positiveInt(10, 1000),
@@ -148,6 +152,8 @@ export interface Config {
   maxRequestBodyBytes: number;
   /** Null when RATE_LIMITS=off. */
   rateLimits: RateLimitSettings | null;
+  /** Where the counters live in Redis, so deployments (or test runs) sharing a Redis do not share limits. */
+  rateLimitPrefix: string;
   /** How many proxies in front of the api may be trusted to append to X-Forwarded-For (0: use the socket address). */
   trustProxyHops: number;
   database: {
@@ -278,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             apiKeyRequests: e.RATE_LIMIT_API_KEY,
             userCost: e.RATE_LIMIT_USER_COST,
           },
+    rateLimitPrefix: e.RATE_LIMIT_PREFIX,
     trustProxyHops: e.TRUST_PROXY,
     database: {
       poolSize: e.DATABASE_POOL_SIZE,

@@ -1,6 +1,7 @@
 // The product as a real process (src/main.ts through tsx), for tests of what only a process shows: its
 // log, several processes sharing Redis, signals.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 export interface ServerProcess {
   /** The GraphQL URL it printed (api roles only). */
@@ -12,6 +13,12 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
+/**
+ * The processes of one test file share their rate limits (as api processes of one deployment do); other
+ * files and earlier runs, which count in the same Redis, do not (signUp allows 10 an hour per address).
+ */
+export const RUN_RATE_LIMIT_PREFIX = `rl-test-${randomBytes(4).toString('hex')}`;
+
 const READY = /"url":"([^"]+)","msg":"GraphQL API and GraphiQL ready"/;
 
 /** Starts `tsx src/main.ts` with the environment given on top of this one; resolves once it serves. */
@@ -20,7 +27,15 @@ export async function startServerProcess(
   options: { timeoutMs?: number; ready?: RegExp } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SEED_DEMO: 'false', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SEED_DEMO: 'false',
+      RATE_LIMIT_PREFIX: RUN_RATE_LIMIT_PREFIX,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

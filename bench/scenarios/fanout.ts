@@ -18,7 +18,7 @@
 import { Redis } from 'ioredis';
 import type { FormattedExecutionResult } from 'graphql';
 import { decodeGlobalId, encodeGlobalId } from '../../src/kernel/global-id.js';
-import { scratchDatabase } from '../../scripts/support/scratch-database.js';
+import { scratchDatabase } from '../support/scratch-database.js';
 import { seedDataset } from '../support/dataset.js';
 import { Deliveries } from '../support/deliveries.js';
 import { alternate, compare, quantile } from '../support/measurement.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { alternate, compare, median, quantile, report } from '../bench/support/measurement.js';
 import { resultTable } from '../bench/support/table.js';
+import { scenarios } from '../bench/scenarios/index.js';
+import packageJson from '../package.json' with { type: 'json' };
 
 describe('benchmark harness', () => {
   it('alternates which side runs first each round and quotes the medians', async () => {
@@ -86,5 +88,14 @@ describe('benchmark harness', () => {
     expect(lines).toHaveLength(4);
     expect(lines[2]).toContain('| 300 req/s | 1,000 req/s (pg) | 0.3 | >= 0.6 | **missed** |');
     expect(lines[3]).toContain('| 1,235 ms |');
+  });
+
+  it('is the one harness: every scenario has its own id, and no measure:* scripts remain beside it', () => {
+    const ids = scenarios.map((scenario) => scenario.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // What the former scripts/measure-*.ts measured: ingest and escalation latency, monitoring (here),
+    // realtime fan-out (subscriptions) and sentiment model calls (sentiment).
+    expect(ids).toEqual(expect.arrayContaining(['latency', 'monitoring', 'subscriptions', 'sentiment']));
+    expect(Object.keys(packageJson.scripts).filter((name) => name.startsWith('measure:'))).toEqual([]);
   });
 });

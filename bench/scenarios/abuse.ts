@@ -6,7 +6,7 @@
 // status it got. Goal per attack: refused in under 50 ms. Afterwards: the database's active statements
 // (goal 0) and /readyz.
 import { randomBytes } from 'node:crypto';
-import { scratchDatabase } from '../../scripts/support/scratch-database.js';
+import { scratchDatabase } from '../support/scratch-database.js';
 import { seedDataset } from '../support/dataset.js';
 import { median, report } from '../support/measurement.js';
 import { startPlatform, type Service } from '../support/processes.js';

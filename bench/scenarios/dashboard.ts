@@ -21,7 +21,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { scratchDatabase } from '../../scripts/support/scratch-database.js';
+import { scratchDatabase } from '../support/scratch-database.js';
 import { seedDataset } from '../support/dataset.js';
 import { inProcessApp } from '../support/in-process.js';
 import { graphqlOk, rotate, runLoad, type LoadResult } from '../support/load.js';

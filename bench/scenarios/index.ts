@@ -4,11 +4,13 @@ import { dashboardScenario } from './dashboard.js';
 import { fanoutScenario } from './fanout.js';
 import { ingestScenario } from './ingest.js';
 import { jobsScenario } from './jobs.js';
+import { latencyScenario } from './latency.js';
+import { monitoringScenario } from './monitoring.js';
 import { sentimentScenario } from './sentiment.js';
 import { startupScenario } from './startup.js';
 import { subscriptionsScenario } from './subscriptions.js';
 
-/** In the order of the benchmark issue. */
+/** In the order of the benchmark issue, then what the former `npm run measure:*` scripts measured. */
 export const scenarios: Scenario[] = [
   ingestScenario,
   dashboardScenario,
@@ -18,4 +20,6 @@ export const scenarios: Scenario[] = [
   sentimentScenario,
   startupScenario,
   abuseScenario,
+  latencyScenario,
+  monitoringScenario,
 ];

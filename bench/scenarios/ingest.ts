@@ -22,7 +22,7 @@
 // Every run checks that the database holds a row for each answered request.
 // --quick: 2 s per run instead of 10 s (rounds come from the harness: 2 quick, 5 full).
 import pg from 'pg';
-import { scratchDatabase } from '../../scripts/support/scratch-database.js';
+import { scratchDatabase } from '../support/scratch-database.js';
 import { graphqlOk, runLoad, type LoadResult } from '../support/load.js';
 import { alternate, compare, median, quantile } from '../support/measurement.js';
 import { delay, startPlatform, type Service } from '../support/processes.js';

@@ -30,7 +30,7 @@
 // 2 quick, 5 full).
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { scratchDatabase } from '../../scripts/support/scratch-database.js';
+import { scratchDatabase } from '../support/scratch-database.js';
 import { floorToHour } from '../../src/services/sentiment.js';
 import { seedDataset } from '../support/dataset.js';
 import { graphqlOk, runLoad } from '../support/load.js';

@@ -9,7 +9,7 @@
 // --quick: 5,000 conversations instead of 100,000.
 import { Queue } from 'bullmq';
 import { floorToHour } from '../../src/services/sentiment.js';
-import { scratchDatabase } from '../../scripts/support/scratch-database.js';
+import { scratchDatabase } from '../support/scratch-database.js';
 import { seedDataset } from '../support/dataset.js';
 import { report } from '../support/measurement.js';
 import { delay, spawnService, type Service } from '../support/processes.js';

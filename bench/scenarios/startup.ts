@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import ts from 'typescript';
-import { scratchDatabase } from '../../scripts/support/scratch-database.js';
+import { scratchDatabase } from '../support/scratch-database.js';
 import { withDatabaseName } from '../../src/db/schema-engine.js';
 import { alternate, compare, median, report } from '../support/measurement.js';
 import { delay, freePort, PROJECT_ROOT } from '../support/processes.js';

@@ -31,7 +31,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import { Redis } from 'ioredis';
 import { decodeGlobalId, encodeGlobalId } from '../../src/kernel/global-id.js';
 import { topic } from '../../src/realtime/topics.js';
-import { scratchDatabase } from '../../scripts/support/scratch-database.js';
+import { scratchDatabase } from '../support/scratch-database.js';
 import { Deliveries } from '../support/deliveries.js';
 import { compare, median, quantile } from '../support/measurement.js';
 import { delay, spawnService, startPlatform, type Service } from '../support/processes.js';

@@ -4,7 +4,7 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import { withDatabaseName } from '../../src/db/schema-engine.js';
 
 /**
- * A migrated database for a measurement: a throw-away database on the Postgres server of DATABASE_URL,
+ * A migrated database for a benchmark scenario: a throw-away database on the Postgres server of DATABASE_URL,
  * or an in-memory PGlite when it is unset. `url` is the new database's, for another process to use. `dispose()` closes and drops it.
  */
 export async function scratchDatabase(

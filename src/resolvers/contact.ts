@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 import { ChannelEnum } from './enums.js';
-import { inOrganizationsWith } from './tenancy.js';
+import { conversationReaders, inOrganizationsWith } from './tenancy.js';
 
 /** A customer; the same person on several channels is one contact with several identifiers. */
 export const ContactNode = builder.prismaNode('Contact', {
@@ -10,9 +10,7 @@ export const ContactNode = builder.prismaNode('Contact', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'conversations:read') }),
   // Lookups and lists need conversations:read; an integrator that wrote it may also read it back in a payload.
-  authScopes: (row) => ({
-    canAny: { organizationId: row.organizationId, permissions: ['conversations:read', 'messages:ingest'] },
-  }),
+  authScopes: conversationReaders,
   fields: (t) => ({
     name: t.exposeString('name', { nullable: true }),
     phone: t.exposeString('phone', { nullable: true }),

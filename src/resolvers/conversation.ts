@@ -19,7 +19,7 @@ import type { ConversationUpdatedEvent } from '../realtime/topics.js';
 import { AgentNode } from './agent.js';
 import { ContactNode } from './contact.js';
 import { EventTypeEnum } from './event.js';
-import { inOrganizationsWith } from './tenancy.js';
+import { CONVERSATION_READERS, conversationReaders, inOrganizationsWith } from './tenancy.js';
 import { MessageNode, messageVisibility } from './message.js';
 import { paged } from './pagination.js';
 import { AnalysisTypeEnum, SentimentResultObject } from './sentiment.js';
@@ -68,9 +68,7 @@ export const ConversationNode = builder.prismaNode('Conversation', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'conversations:read') }),
   // Lookups and lists need conversations:read; an integrator that wrote it may also read it back in a payload.
-  authScopes: (row) => ({
-    canAny: { organizationId: row.organizationId, permissions: ['conversations:read', 'messages:ingest'] },
-  }),
+  authScopes: conversationReaders,
   fields: (t) => ({
     status: t.expose('status', { type: ConversationStatusEnum }),
     priority: t.expose('priority', { type: ConversationPriorityEnum }),
@@ -382,7 +380,7 @@ builder.subscriptionField('conversationUpdated', (t) =>
     },
     subscribe: (_root, args, ctx) =>
       subscribeTo(ctx, 'conversationUpdated', scopeArgsOf(args), {
-        permissions: ['conversations:read', 'messages:ingest'],
+        permissions: CONVERSATION_READERS,
         scopes: ['organization', 'appService', 'conversation'],
       }),
     resolve: (query, event, _args, ctx) => {

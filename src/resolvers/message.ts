@@ -7,7 +7,7 @@ import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import type { MessageAddedEvent, OutboundMessageEvent } from '../realtime/topics.js';
 import { builder } from './builder.js';
 import { ChannelEnum, MessageTypeEnum, SenderTypeEnum } from './enums.js';
-import { inOrganizationsWith } from './tenancy.js';
+import { conversationReaders, inOrganizationsWith } from './tenancy.js';
 import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
 /** Messages readable by the actor; integrators (API keys) never see private notes. */
@@ -25,9 +25,7 @@ export const MessageNode = builder.prismaNode('Message', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, ...messageVisibility(ctx) }),
   // Lookups and lists need conversations:read; an integrator that wrote it may also read it back in a payload.
-  authScopes: (row) => ({
-    canAny: { organizationId: row.organizationId, permissions: ['conversations:read', 'messages:ingest'] },
-  }),
+  authScopes: conversationReaders,
   fields: (t) => ({
     index: t.exposeInt('index', { description: 'Position in the conversation, from 0.' }),
     senderType: t.expose('senderType', { type: SenderTypeEnum }),

@@ -15,3 +15,15 @@ export function inOrganizationsWith(
 export function organizationsWith(ctx: Context, permission: Permission): { id: { in: string[] } } {
   return { id: { in: ctx.actor.organizationIdsWith(permission) } };
 }
+
+/**
+ * Who may see a conversation, its messages and its contact: a reader of conversations, or an integrator
+ * whose key wrote it (messages:ingest), reading it back in a payload. One list for the three types and the
+ * conversationUpdated subscription.
+ */
+export const CONVERSATION_READERS: Permission[] = ['conversations:read', 'messages:ingest'];
+
+/** The auth scope of a row only CONVERSATION_READERS of its organization may see. */
+export const conversationReaders = (row: { organizationId: string }) => ({
+  canAny: { organizationId: row.organizationId, permissions: CONVERSATION_READERS },
+});

@@ -9,7 +9,7 @@ import { enqueueInTransaction } from '../jobs/outbox.js';
 import type { Logger } from '../kernel/logger.js';
 import { conversationChanges } from '../realtime/publisher.js';
 import { parseEventPayload, storeEvent } from './events.js';
-import { lockConversation } from './ingestion.js';
+import { lockConversation } from './conversation-locks.js';
 import type { ServiceDeps } from './deps.js';
 import { planEscalationDeliveries } from './notification-planning.js';
 import { autoAssign } from './routing.js';

@@ -15,9 +15,9 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { EscalationType } from '../generated/prisma/enums.js';
 import type { Actor } from '../auth/actor.js';
-import { badInput, forbidden } from '../kernel/errors.js';
+import { forbidden } from '../kernel/errors.js';
+import { assertRange } from './date-range.js';
 
-export const MAX_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 export type MonitoringInterval = 'HOUR' | 'DAY' | 'WEEK';
@@ -67,15 +67,6 @@ export interface MonitoringBucket {
   numberOfChatSessions: number;
   escalatedConversations: number;
   issuesResolved: number;
-}
-
-/** Rejects ranges that are empty, reversed or longer than a (leap) year: BAD_USER_INPUT. */
-export function assertRange(from: Date, to: Date): void {
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
-    throw badInput('from and to must be dates.');
-  if (from >= to) throw badInput('from must be before to.', { from, to });
-  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
-    throw badInput(`The range may not exceed ${MAX_RANGE_DAYS} days.`, { from, to });
 }
 
 /** The app services (of one organization) the actor may read analytics of; FORBIDDEN otherwise. */

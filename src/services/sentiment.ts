@@ -1,5 +1,4 @@
 import type { Actor } from '../auth/actor.js';
-import type { ContextMessage } from '../ai/classification.js';
 import {
   batchByTokenBudget,
   type ConversationSentiment,
@@ -9,8 +8,10 @@ import {
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../kernel/logger.js';
 import { findAppServiceFor } from './app-services.js';
+import { assertRange } from './date-range.js';
 import type { ServiceDeps } from './deps.js';
 import { badInput } from '../kernel/errors.js';
+import { senderRoleOf } from './sender-role.js';
 
 /**
  * Hourly sentiment: every closed UTC hour, each conversation with customer messages in it gets one
@@ -24,8 +25,6 @@ export const MAX_WINDOW_MESSAGES = 40;
 const MAX_MESSAGE_CHARS = 1000;
 export const DEFAULT_TOKEN_BUDGET = 6000;
 export const DEFAULT_LOOKBACK_HOURS = 24;
-/** Reading ranges longer than this are refused: one report must stay one cheap query. */
-export const MAX_RANGE_MS = 366 * 24 * HOUR_MS;
 
 export type SentimentDeps = Pick<ServiceDeps, 'prisma' | 'model' | 'realtime' | 'now'> & { logger?: Logger };
 
@@ -65,15 +64,6 @@ export function assertWindowEnd(windowEnd: Date, now: Date): void {
   if (windowEnd.getTime() > now.getTime())
     throw badInput('windowEnd is in the future: that hour is not over.');
 }
-
-/** from < to, at most 366 days apart. */
-export function assertRange(from: Date, to: Date): void {
-  if (!(from.getTime() < to.getTime())) throw badInput('`from` must be before `to`.');
-  if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw badInput('The range may cover at most 366 days.');
-}
-
-const senderOf = (type: string): ContextMessage['sender'] =>
-  type === 'CUSTOMER' ? 'customer' : type === 'BOT' ? 'bot' : 'agent';
 
 interface Pending extends SentimentConversation {
   organizationId: string;
@@ -369,7 +359,7 @@ async function loadWindows(
         startIndex: list[0]!.index,
         endIndex: list[list.length - 1]!.index,
         messages: list.map((m) => ({
-          sender: senderOf(m.senderType),
+          sender: senderRoleOf(m.senderType),
           text: m.content.slice(0, MAX_MESSAGE_CHARS),
         })),
       },

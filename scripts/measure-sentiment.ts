@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { LocalModel } from '../src/ai/create-language-model.js';
 import { RealtimePublisher } from '../src/realtime/publisher.js';
 import { TopicBus } from '../src/realtime/topic-bus.js';
-import { DEFAULT_TOKEN_BUDGET, runSentimentWindow } from '../src/services/sentiment.js';
+import { DEFAULT_TOKEN_BUDGET, runSentimentWindow } from '../src/services/sentiment-run.js';
 import { scratchDatabase } from './support/scratch-database.js';
 
 const at = process.argv.indexOf('--conversations');

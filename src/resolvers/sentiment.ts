@@ -1,15 +1,9 @@
 import { emotions } from '../ai/classification.js';
 import { AnalysisType } from '../generated/prisma/enums.js';
 import type { SentimentUpdatedEvent } from '../realtime/topics.js';
-import {
-  runSentimentAnalysisFor,
-  sentimentReport,
-  sentimentTimeline,
-  toStoredSentiment,
-  type SentimentReport,
-  type SentimentWindowResult,
-  type StoredSentiment,
-} from '../services/sentiment.js';
+import { sentimentReport, sentimentTimeline, type SentimentReport } from '../services/sentiment-report.js';
+import { runSentimentAnalysisFor, type SentimentWindowResult } from '../services/sentiment-run.js';
+import { toStoredSentiment, type StoredSentiment } from '../services/sentiment-store.js';
 import { AppServiceNode } from './app-service.js';
 import { builder } from './builder.js';
 import { ConversationNode } from './conversation.js';

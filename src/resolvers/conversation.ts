@@ -7,7 +7,7 @@ import {
   conversationTranscript,
   type ConversationStats,
 } from '../services/conversation-insights.js';
-import { queuePosition } from '../services/routing.js';
+import { queuePosition } from '../services/routing-queue.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { ConversationPriorityEnum, ConversationStatusEnum, SenderTypeEnum } from './enums.js';

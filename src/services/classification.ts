@@ -12,7 +12,7 @@ import { parseEventPayload, storeEvent } from './events.js';
 import { lockConversation } from './conversation-locks.js';
 import type { ServiceDeps } from './deps.js';
 import { planEscalationDeliveries } from './notification-planning.js';
-import { autoAssign } from './routing.js';
+import { autoAssign } from './routing-queue.js';
 import { senderRoleOf } from './sender-role.js';
 
 /** How many earlier messages the classifier sees: enough for the bot's last answer (UNANSWERED). */

@@ -9,7 +9,8 @@ import { nowOf, type ServiceDeps } from './deps.js';
 import { badInput, conflict, forbidden } from '../kernel/errors.js';
 import { lockConversation } from './conversation-locks.js';
 import { placeBySentAt } from './conversation-store.js';
-import { assignTo, autoAssign, drainQueue } from './routing.js';
+import { assignTo } from './routing-assignment.js';
+import { autoAssign, drainAfter } from './routing-queue.js';
 import type { Tx } from './transactions.js';
 import { conversationChanges } from '../realtime/publisher.js';
 
@@ -392,50 +393,4 @@ export async function changeLabels(
     };
   });
   return outcome.conversation;
-}
-
-/** After an agent frees up, queued conversations get assigned (its own transaction, after the change committed). */
-async function drainAfter(deps: ServiceDeps, organizationId: string): Promise<void> {
-  const assigned = await deps.prisma.$transaction((tx) =>
-    drainQueue(tx, { organizationId, now: nowOf(deps) }),
-  );
-  await publishAssignments(deps, assigned);
-}
-
-/** Tells subscribers about conversations the queue handed to agents. */
-export async function publishAssignments(
-  deps: Pick<ServiceDeps, 'prisma' | 'realtime'>,
-  assigned: { conversationId: string; agentId: string }[],
-): Promise<void> {
-  if (assigned.length === 0) return;
-  const conversations = await deps.prisma.conversation.findMany({
-    where: { id: { in: assigned.map((a) => a.conversationId) } },
-    select: { id: true, organizationId: true, appServiceId: true },
-  });
-  for (const conversation of conversations) {
-    await deps.realtime.conversationUpdated(conversation, ['assignee', 'status']);
-  }
-}
-
-/**
- * Assigns waiting conversations in every organization that has some, for agents who became eligible by
- * the clock (a shift starting) rather than by an action. Run every minute by the routing schedule.
- */
-export async function drainAllQueues(
-  deps: Pick<ServiceDeps, 'prisma' | 'realtime' | 'now'>,
-): Promise<number> {
-  const organizations = await deps.prisma.conversation.findMany({
-    where: { queuedAt: { not: null }, status: { notIn: ['RESOLVED', 'CLOSED'] } },
-    distinct: ['organizationId'],
-    select: { organizationId: true },
-  });
-  let assigned = 0;
-  for (const { organizationId } of organizations) {
-    const drained = await deps.prisma.$transaction((tx) =>
-      drainQueue(tx, { organizationId, now: nowOf(deps) }),
-    );
-    await publishAssignments(deps, drained);
-    assigned += drained.length;
-  }
-  return assigned;
 }

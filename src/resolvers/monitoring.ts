@@ -1,4 +1,5 @@
 import * as rollup from '../services/metrics-rollup.js';
+import type { MonitoringFigures } from '../services/monitoring-figures.js';
 import * as monitoring from '../services/monitoring.js';
 import { AppServiceNode } from './app-service.js';
 import { builder } from './builder.js';
@@ -38,7 +39,7 @@ const MonitoringMetricRef = builder.objectRef<monitoring.MonitoringMetric>('Moni
 });
 
 const EscalationCountRef = builder
-  .objectRef<{ type: monitoring.MonitoringFigures['escalationsByType'][number]['type']; count: number }>(
+  .objectRef<{ type: MonitoringFigures['escalationsByType'][number]['type']; count: number }>(
     'EscalationCount',
   )
   .implement({

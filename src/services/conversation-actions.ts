@@ -80,6 +80,25 @@ async function withConversation<T extends Outcome>(
   return outcome;
 }
 
+/** The actor assigns the conversation to the agent: by taking it over, or by hand. */
+function assignBy(
+  tx: Tx,
+  actor: Actor,
+  conversation: Conversation,
+  agentId: string,
+  reason: 'TAKEOVER' | 'MANUAL',
+  now: Date,
+) {
+  return assignTo(tx, {
+    conversationId: conversation.id,
+    organizationId: conversation.organizationId,
+    agentId,
+    reason,
+    assignedById: actor.user?.id ?? null,
+    now,
+  });
+}
+
 export interface TakeOverInput {
   conversationId: string;
   message?: string | null;
@@ -105,14 +124,7 @@ export async function takeOverConversation(deps: ServiceDeps, actor: Actor, inpu
         throw forbidden('Only admins and owners can force a takeover.');
     }
     if (!(isHeld(conversation) && conversation.assigneeId === agent.id)) {
-      current = await assignTo(tx, {
-        conversationId: conversation.id,
-        organizationId: conversation.organizationId,
-        agentId: agent.id,
-        reason: 'TAKEOVER',
-        assignedById: actor.user?.id ?? null,
-        now,
-      });
+      current = await assignBy(tx, actor, conversation, agent.id, 'TAKEOVER', now);
     }
     const message = input.message
       ? await appendAgentMessage(tx, current, agent.id, input.message, false, now)
@@ -154,14 +166,7 @@ export async function sendMessage(deps: ServiceDeps, actor: Actor, input: SendMe
       throw badInput(`A message has at most ${MAX_MESSAGE_LENGTH} characters.`);
     let current = conversation;
     if (!isPrivate && !isHeld(conversation)) {
-      current = await assignTo(tx, {
-        conversationId: conversation.id,
-        organizationId: conversation.organizationId,
-        agentId: agent.id,
-        reason: 'TAKEOVER',
-        assignedById: actor.user?.id ?? null,
-        now,
-      });
+      current = await assignBy(tx, actor, conversation, agent.id, 'TAKEOVER', now);
     }
     const message = await appendAgentMessage(tx, current, agent.id, content, isPrivate, now);
     return { message, conversation: await tx.conversation.findUniqueOrThrow({ where: { id: current.id } }) };
@@ -231,14 +236,7 @@ export async function assignConversation(deps: ServiceDeps, actor: Actor, input:
         select: { id: true },
       });
       if (!agent) throw forbidden('That agent is not in this organization.');
-      const assigned = await assignTo(tx, {
-        conversationId: conversation.id,
-        organizationId: conversation.organizationId,
-        agentId: agent.id,
-        reason: 'MANUAL',
-        assignedById: actor.user?.id ?? null,
-        now,
-      });
+      const assigned = await assignBy(tx, actor, conversation, agent.id, 'MANUAL', now);
       return { conversation: assigned, queuePosition: null, previous };
     }
     const routed = await autoAssign(tx, {

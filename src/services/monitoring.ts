@@ -98,18 +98,34 @@ async function metricsOf(prisma: PrismaClient, ids: string[], from: Date, to: Da
   return byAppService;
 }
 
+/** The range checked, then the figures and metrics of the app services in the actor's reach over it. */
+async function figuresInReach(
+  prisma: PrismaClient,
+  actor: Actor,
+  scope: { appServiceIds: string[] } | { organizationId: string },
+  range: { from: Date; to: Date },
+) {
+  assertRange(range.from, range.to);
+  const reach = await appServicesInReach(prisma, actor, scope);
+  const [figures, metrics] = await Promise.all([
+    figuresByAppService(prisma, reach.organizationId, reach.ids, range.from, range.to),
+    metricsOf(prisma, reach.ids, range.from, range.to),
+  ]);
+  return { reach, figures, metrics };
+}
+
 /** The monitoring block of one app service. Permission: analytics:read. */
 export async function monitoringBlock(
   prisma: PrismaClient,
   actor: Actor,
   input: { appServiceId: string; from: Date; to: Date },
 ): Promise<AppServiceMonitoring> {
-  assertRange(input.from, input.to);
-  const reach = await appServicesInReach(prisma, actor, { appServiceIds: [input.appServiceId] });
-  const [figures, metrics] = await Promise.all([
-    figuresByAppService(prisma, reach.organizationId, reach.ids, input.from, input.to),
-    metricsOf(prisma, reach.ids, input.from, input.to),
-  ]);
+  const { figures, metrics } = await figuresInReach(
+    prisma,
+    actor,
+    { appServiceIds: [input.appServiceId] },
+    input,
+  );
   return toAppServiceMonitoring(input.appServiceId, figures, metrics, input.from, input.to);
 }
 
@@ -133,12 +149,12 @@ export async function organizationMonitoring(
   actor: Actor,
   input: { organizationId: string; from: Date; to: Date },
 ): Promise<OrganizationMonitoring> {
-  assertRange(input.from, input.to);
-  const reach = await appServicesInReach(prisma, actor, { organizationId: input.organizationId });
-  const [figures, metrics] = await Promise.all([
-    figuresByAppService(prisma, reach.organizationId, reach.ids, input.from, input.to),
-    metricsOf(prisma, reach.ids, input.from, input.to),
-  ]);
+  const { reach, figures, metrics } = await figuresInReach(
+    prisma,
+    actor,
+    { organizationId: input.organizationId },
+    input,
+  );
   const total = emptyFigures();
   let resolvedSeconds = 0;
   let repliedSeconds = 0;

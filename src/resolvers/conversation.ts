@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Conversation, Message } from '../generated/prisma/client.js';
 import * as actions from '../services/conversation-actions.js';
-import { MAX_LABELS, MAX_MESSAGE_LENGTH } from '../services/conversation-actions.js';
+import { MAX_MESSAGE_LENGTH } from '../services/conversation-actions.js';
+import * as updates from '../services/conversation-updates.js';
+import { MAX_LABELS } from '../services/conversation-updates.js';
 import {
   conversationStats,
   conversationTranscript,
@@ -259,7 +261,7 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: ConversationIdInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.releaseConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+      updates.releaseConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
   }),
   setConversationStatus: t.field({
     type: ConversationNode,
@@ -267,7 +269,7 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: SetConversationStatusInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.setConversationStatus(depsOf(ctx), ctx.actor, {
+      updates.setConversationStatus(depsOf(ctx), ctx.actor, {
         ...conversationIdOf(input),
         status: input.status,
       }),
@@ -277,14 +279,14 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: ConversationIdInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.resolveConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+      updates.resolveConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
   }),
   reopenConversation: t.field({
     type: ConversationNode,
     authScopes: workScopes,
     args: { input: t.arg({ type: ConversationIdInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.reopenConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+      updates.reopenConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
   }),
   closeConversation: t.field({
     type: ConversationNode,
@@ -292,14 +294,14 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: ConversationIdInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.closeConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+      updates.closeConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
   }),
   setConversationPriority: t.field({
     type: ConversationNode,
     authScopes: workScopes,
     args: { input: t.arg({ type: SetConversationPriorityInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.setConversationPriority(depsOf(ctx), ctx.actor, {
+      updates.setConversationPriority(depsOf(ctx), ctx.actor, {
         ...conversationIdOf(input),
         priority: input.priority,
       }),
@@ -309,14 +311,14 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: LabelsInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), add: input.labels }),
+      updates.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), add: input.labels }),
   }),
   removeLabels: t.field({
     type: ConversationNode,
     authScopes: workScopes,
     args: { input: t.arg({ type: LabelsInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), remove: input.labels }),
+      updates.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), remove: input.labels }),
   }),
 }));
 

@@ -6,7 +6,7 @@ import { startWebhookReceiver } from '../client-examples/integrator/webhook-rece
 import { startApplication, type Application } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { DEMO_LOGIN, seedDemoWorkspace } from '../src/services/demo-seed.js';
-import { catchUpSentiment } from '../src/services/sentiment.js';
+import { catchUpSentiment } from '../src/services/sentiment-run.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { rawId } from './support/fixtures.js';
 import { eventually } from './support/live.js';

@@ -12,7 +12,7 @@ import { startApplication, type Application } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { topic, type TopicName } from '../src/realtime/topics.js';
 import { DEMO_LOGIN, seedDemoWorkspace } from '../src/services/demo-seed.js';
-import { catchUpSentiment } from '../src/services/sentiment.js';
+import { catchUpSentiment } from '../src/services/sentiment-run.js';
 import { backends, createTestDatabase, type TestDatabase } from './support/db.js';
 import { rawId, uniqueEmail } from './support/fixtures.js';
 import { eventually } from './support/live.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../src/kernel/errors.js';
-import { parseEventPayload, storeEvent } from '../src/services/events.js';
+import { parseEventPayload } from '../src/services/event-payloads.js';
+import { storeEvent } from '../src/services/events.js';
 import { codesOf, createTestApp, type Auth, type TestApp } from './support/app.js';
 import { backends } from './support/db.js';
 import {

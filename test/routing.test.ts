@@ -3,23 +3,19 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealtimePublisher } from '../src/realtime/publisher.js';
 import { TopicBus } from '../src/realtime/topic-bus.js';
-import { drainAllQueues } from '../src/services/conversation-actions.js';
 import type { Channel, ConversationStatus } from '../src/generated/prisma/enums.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import {
-  autoAssign,
-  drainQueue,
   ineligibilityReason,
   isWithinWorkingHours,
-  loadCandidates,
-  lockOrganizationRouting,
   pickAgent,
-  queuePosition,
   workingHoursSchema,
   type RoutingCandidate,
   type RoutingNeed,
   type WorkingHours,
 } from '../src/services/routing.js';
+import { loadCandidates, lockOrganizationRouting } from '../src/services/routing-assignment.js';
+import { autoAssign, drainAllQueues, drainQueue, queuePosition } from '../src/services/routing-queue.js';
 import { testSettings, createTestApp, type TestApp } from './support/app.js';
 import { backends } from './support/db.js';
 import { createAppService, createOrganization, rawId, signUp } from './support/fixtures.js';

@@ -7,7 +7,7 @@ import type { ClassificationOutcome, LanguageModel, SentimentOutcome } from '../
 import type { SentimentBatch } from '../src/ai/sentiment.js';
 import { RealtimePublisher } from '../src/realtime/publisher.js';
 import { TopicBus } from '../src/realtime/topic-bus.js';
-import { catchUpSentiment, HOUR_MS, runSentimentWindow } from '../src/services/sentiment.js';
+import { catchUpSentiment, HOUR_MS, runSentimentWindow } from '../src/services/sentiment-run.js';
 import { codesOf, createTestApp, type TestApp } from './support/app.js';
 import { backends } from './support/db.js';
 import { createAppService, createOrganization, globalId, rawId, signUp } from './support/fixtures.js';

@@ -31,7 +31,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { scratchDatabase } from '../support/scratch-database.js';
-import { floorToHour } from '../../src/services/sentiment.js';
+import { floorToHour } from '../../src/services/sentiment-run.js';
 import { seedDataset } from '../support/dataset.js';
 import { graphqlOk, runLoad } from '../support/load.js';
 import { alternate, compare, median } from '../support/measurement.js';

@@ -8,7 +8,7 @@
 // memory (VmHWM, whole process, start-up included). No baseline: one run (the figures are absolute).
 // --quick: 5,000 conversations instead of 100,000.
 import { Queue } from 'bullmq';
-import { floorToHour } from '../../src/services/sentiment.js';
+import { floorToHour } from '../../src/services/sentiment-run.js';
 import { scratchDatabase } from '../support/scratch-database.js';
 import { seedDataset } from '../support/dataset.js';
 import { report } from '../support/measurement.js';

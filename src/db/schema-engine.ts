@@ -265,14 +265,6 @@ export async function diffMigrationsToSchema(
   return diffToSchema(adapterFactory, { tag: 'migrations', ...migrations }, schemaPath);
 }
 
-/** SQL that creates schema.prisma from an empty database. */
-export function diffEmptyToSchema(
-  adapterFactory: MigrationAdapterFactory,
-  schemaPath: string,
-): Promise<string> {
-  return diffToSchema(adapterFactory, { tag: 'empty' }, schemaPath);
-}
-
 /** True when a diff script has no statements (the engine still emits comments such as "empty migration"). */
 export function isEmptyScript(sql: string): boolean {
   return sql

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import * as appServices from '../services/app-services.js';
 import * as monitoring from '../services/monitoring.js';
-import { sentimentReport } from '../services/sentiment.js';
+import { sentimentReport } from '../services/sentiment-report.js';
 import { outboundWhere } from '../services/outbound-messages.js';
 import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
 import {

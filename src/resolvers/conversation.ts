@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import type { Conversation, Message } from '../generated/prisma/client.js';
 import * as actions from '../services/conversation-actions.js';
-import { MAX_LABELS, MAX_MESSAGE_LENGTH } from '../services/conversation-actions.js';
+import { MAX_MESSAGE_LENGTH } from '../services/conversation-actions.js';
+import * as updates from '../services/conversation-updates.js';
+import { MAX_LABELS } from '../services/conversation-updates.js';
 import {
   conversationStats,
   conversationTranscript,
   type ConversationStats,
 } from '../services/conversation-insights.js';
 import { eventOrder, eventsWhere } from '../services/events.js';
-import { queuePosition } from '../services/routing.js';
-import { sentimentTimeline } from '../services/sentiment.js';
+import { queuePosition } from '../services/routing-queue.js';
+import { sentimentTimeline } from '../services/sentiment-report.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { ConversationPriorityEnum, ConversationStatusEnum, SenderTypeEnum } from './enums.js';
@@ -306,7 +308,7 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: ConversationIdInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.releaseConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+      updates.releaseConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
   }),
   setConversationStatus: t.field({
     type: ConversationNode,
@@ -314,7 +316,7 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: SetConversationStatusInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.setConversationStatus(depsOf(ctx), ctx.actor, {
+      updates.setConversationStatus(depsOf(ctx), ctx.actor, {
         ...conversationIdOf(input),
         status: input.status,
       }),
@@ -324,14 +326,14 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: ConversationIdInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.resolveConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+      updates.resolveConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
   }),
   reopenConversation: t.field({
     type: ConversationNode,
     authScopes: workScopes,
     args: { input: t.arg({ type: ConversationIdInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.reopenConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+      updates.reopenConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
   }),
   closeConversation: t.field({
     type: ConversationNode,
@@ -339,14 +341,14 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: ConversationIdInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.closeConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
+      updates.closeConversation(depsOf(ctx), ctx.actor, conversationIdOf(input)),
   }),
   setConversationPriority: t.field({
     type: ConversationNode,
     authScopes: workScopes,
     args: { input: t.arg({ type: SetConversationPriorityInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.setConversationPriority(depsOf(ctx), ctx.actor, {
+      updates.setConversationPriority(depsOf(ctx), ctx.actor, {
         ...conversationIdOf(input),
         priority: input.priority,
       }),
@@ -356,14 +358,14 @@ builder.mutationFields((t) => ({
     authScopes: workScopes,
     args: { input: t.arg({ type: LabelsInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), add: input.labels }),
+      updates.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), add: input.labels }),
   }),
   removeLabels: t.field({
     type: ConversationNode,
     authScopes: workScopes,
     args: { input: t.arg({ type: LabelsInput }) },
     resolve: (_root, { input }, ctx) =>
-      actions.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), remove: input.labels }),
+      updates.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), remove: input.labels }),
   }),
 }));
 

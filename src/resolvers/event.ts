@@ -1,4 +1,5 @@
 import { EventSource, EventType } from '../generated/prisma/enums.js';
+import * as eventPayloads from '../services/event-payloads.js';
 import * as events from '../services/events.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
@@ -13,7 +14,7 @@ export const EventSourceEnum = builder.enumType(EventSource, {
   description: 'RECORDED by an integrator or a member; DETECTED by the classifier (with a confidence).',
 });
 export const CustomerInformationSubtypeEnum = builder.enumType('CustomerInformationSubtype', {
-  values: events.customerInformationSubtypes,
+  values: eventPayloads.customerInformationSubtypes,
 });
 
 /** Who may see an event or follow-up row: readers of conversations, and the recorder in its own answer. */
@@ -27,7 +28,7 @@ export const eventReaders = (organizationId: string) => ({
 
 // --- Payload: one object type per event type, resolved from the stored JSON -------------------------------
 
-type PayloadOf<T extends EventType> = Extract<events.EventPayload, { type: T }>;
+type PayloadOf<T extends EventType> = Extract<eventPayloads.EventPayload, { type: T }>;
 
 const SalesStageChangePayload = builder
   .objectRef<PayloadOf<'SALES_STAGE_CHANGE'>>('SalesStageChangePayload')
@@ -142,7 +143,7 @@ export const EventNode = builder.prismaNode('Event', {
       type: EventPayloadUnion,
       nullable: true,
       description: 'Null only for a stored payload that no longer fits its type.',
-      resolve: (event) => events.readEventPayload(event.type, event.subtype, event.payload),
+      resolve: (event) => eventPayloads.readEventPayload(event.type, event.subtype, event.payload),
     }),
     // Up the ownership tree: a statement of its own (owner-relation.ts).
     conversation: t.prismaField({

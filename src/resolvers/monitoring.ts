@@ -1,4 +1,5 @@
 import * as rollup from '../services/metrics-rollup.js';
+import type { MonitoringFigures } from '../services/monitoring-figures.js';
 import type * as monitoring from '../services/monitoring.js';
 import { builder } from './builder.js';
 import { EscalationTypeEnum } from './enums.js';
@@ -41,7 +42,7 @@ const MonitoringMetricRef = builder.objectRef<monitoring.MonitoringMetric>('Moni
 });
 
 const EscalationCountRef = builder
-  .objectRef<{ type: monitoring.MonitoringFigures['escalationsByType'][number]['type']; count: number }>(
+  .objectRef<{ type: MonitoringFigures['escalationsByType'][number]['type']; count: number }>(
     'EscalationCount',
   )
   .implement({

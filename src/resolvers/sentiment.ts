@@ -1,13 +1,9 @@
 import { emotions } from '../ai/classification.js';
 import { AnalysisType } from '../generated/prisma/enums.js';
 import type { SentimentUpdatedEvent } from '../realtime/topics.js';
-import {
-  runSentimentAnalysisFor,
-  toStoredSentiment,
-  type SentimentReport,
-  type SentimentWindowResult,
-  type StoredSentiment,
-} from '../services/sentiment.js';
+import type { SentimentReport } from '../services/sentiment-report.js';
+import { runSentimentAnalysisFor, type SentimentWindowResult } from '../services/sentiment-run.js';
+import { toStoredSentiment, type StoredSentiment } from '../services/sentiment-store.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { decodeIdOf, encodeGlobalId } from '../kernel/global-id.js';

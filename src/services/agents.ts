@@ -5,8 +5,9 @@ import { Prisma, type Agent } from '../generated/prisma/client.js';
 import type { Channel } from '../generated/prisma/enums.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { forbidden, notFound } from '../kernel/errors.js';
-import { publishAssignments } from './conversation-actions.js';
-import { drainQueue, lockOrganizationRouting, type WorkingHours } from './routing.js';
+import type { WorkingHours } from './routing.js';
+import { lockOrganizationRouting } from './routing-assignment.js';
+import { drainQueue, publishAssignments } from './routing-queue.js';
 import { limits } from './validation.js';
 
 type Tx = Prisma.TransactionClient;

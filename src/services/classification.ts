@@ -8,11 +8,13 @@ import { outboxJob } from '../jobs/catalogue.js';
 import { enqueueInTransaction } from '../jobs/outbox.js';
 import type { Logger } from '../kernel/logger.js';
 import { conversationChanges } from '../realtime/publisher.js';
-import { parseEventPayload, storeEvent } from './events.js';
-import { lockConversation } from './ingestion.js';
+import { parseEventPayload } from './event-payloads.js';
+import { storeEvent } from './events.js';
+import { lockConversation } from './conversation-locks.js';
 import type { ServiceDeps } from './deps.js';
 import { planEscalationDeliveries } from './notification-planning.js';
-import { autoAssign } from './routing.js';
+import { autoAssign } from './routing-queue.js';
+import { senderRoleOf } from './sender-role.js';
 
 /** How many earlier messages the classifier sees: enough for the bot's last answer (UNANSWERED). */
 export const CONTEXT_MESSAGES = 6;
@@ -222,12 +224,7 @@ async function classificationInput(
   return {
     message: { type: message.type as ClassificationInput['message']['type'], text: message.content },
     context: earlier.reverse().map((m) => ({
-      sender:
-        m.senderType === 'CUSTOMER'
-          ? ('customer' as const)
-          : m.senderType === 'BOT'
-            ? ('bot' as const)
-            : ('agent' as const),
+      sender: senderRoleOf(m.senderType),
       text: m.content,
     })),
   };

@@ -1,14 +1,16 @@
+// An agent's work on a conversation: the locked frame every action runs in (withConversation), taking
+// it over, replying (or an internal note) and assigning it. Status, priority and labels: conversation-updates.ts.
 import type { Actor } from '../auth/actor.js';
 import type { Permission } from '../auth/permissions.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Conversation, Message } from '../generated/prisma/client.js';
-import type { ConversationPriority, ConversationStatus } from '../generated/prisma/enums.js';
 import { renderCannedResponse } from './canned-responses.js';
-import { assertTransition, unheldStatus } from './conversation-lifecycle.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { badInput, conflict, forbidden } from '../kernel/errors.js';
-import { lockConversation, placeBySentAt } from './ingestion.js';
-import { assignTo, autoAssign, drainQueue } from './routing.js';
+import { lockConversation } from './conversation-locks.js';
+import { placeBySentAt } from './conversation-store.js';
+import { assignTo } from './routing-assignment.js';
+import { autoAssign, drainAfter } from './routing-queue.js';
 import type { Tx } from './transactions.js';
 import { conversationChanges } from '../realtime/publisher.js';
 
@@ -56,7 +58,7 @@ interface Outcome {
  * Runs fn on the locked conversation inside a transaction (concurrent actions on one conversation queue
  * up), then, once committed, publishes what changed.
  */
-async function withConversation<T extends Outcome>(
+export async function withConversation<T extends Outcome>(
   deps: ServiceDeps,
   actor: Actor,
   conversationId: string,
@@ -76,6 +78,25 @@ async function withConversation<T extends Outcome>(
   }
   await deps.realtime.conversationUpdated(outcome.conversation, changes);
   return outcome;
+}
+
+/** The actor assigns the conversation to the agent: by taking it over, or by hand. */
+function assignBy(
+  tx: Tx,
+  actor: Actor,
+  conversation: Conversation,
+  agentId: string,
+  reason: 'TAKEOVER' | 'MANUAL',
+  now: Date,
+) {
+  return assignTo(tx, {
+    conversationId: conversation.id,
+    organizationId: conversation.organizationId,
+    agentId,
+    reason,
+    assignedById: actor.user?.id ?? null,
+    now,
+  });
 }
 
 export interface TakeOverInput {
@@ -103,14 +124,7 @@ export async function takeOverConversation(deps: ServiceDeps, actor: Actor, inpu
         throw forbidden('Only admins and owners can force a takeover.');
     }
     if (!(isHeld(conversation) && conversation.assigneeId === agent.id)) {
-      current = await assignTo(tx, {
-        conversationId: conversation.id,
-        organizationId: conversation.organizationId,
-        agentId: agent.id,
-        reason: 'TAKEOVER',
-        assignedById: actor.user?.id ?? null,
-        now,
-      });
+      current = await assignBy(tx, actor, conversation, agent.id, 'TAKEOVER', now);
     }
     const message = input.message
       ? await appendAgentMessage(tx, current, agent.id, input.message, false, now)
@@ -152,14 +166,7 @@ export async function sendMessage(deps: ServiceDeps, actor: Actor, input: SendMe
       throw badInput(`A message has at most ${MAX_MESSAGE_LENGTH} characters.`);
     let current = conversation;
     if (!isPrivate && !isHeld(conversation)) {
-      current = await assignTo(tx, {
-        conversationId: conversation.id,
-        organizationId: conversation.organizationId,
-        agentId: agent.id,
-        reason: 'TAKEOVER',
-        assignedById: actor.user?.id ?? null,
-        now,
-      });
+      current = await assignBy(tx, actor, conversation, agent.id, 'TAKEOVER', now);
     }
     const message = await appendAgentMessage(tx, current, agent.id, content, isPrivate, now);
     return { message, conversation: await tx.conversation.findUniqueOrThrow({ where: { id: current.id } }) };
@@ -229,14 +236,7 @@ export async function assignConversation(deps: ServiceDeps, actor: Actor, input:
         select: { id: true },
       });
       if (!agent) throw forbidden('That agent is not in this organization.');
-      const assigned = await assignTo(tx, {
-        conversationId: conversation.id,
-        organizationId: conversation.organizationId,
-        agentId: agent.id,
-        reason: 'MANUAL',
-        assignedById: actor.user?.id ?? null,
-        now,
-      });
+      const assigned = await assignBy(tx, actor, conversation, agent.id, 'MANUAL', now);
       return { conversation: assigned, queuePosition: null, previous };
     }
     const routed = await autoAssign(tx, {
@@ -252,189 +252,4 @@ export async function assignConversation(deps: ServiceDeps, actor: Actor, input:
     await drainAfter(deps, result.conversation.organizationId);
   }
   return { conversation: result.conversation, queuePosition: result.queuePosition };
-}
-
-/** Hands the conversation back to the bot (or to the open queue when the app service has no bot). */
-export async function releaseConversation(
-  deps: ServiceDeps,
-  actor: Actor,
-  input: { conversationId: string },
-) {
-  const { conversation } = await withConversation(
-    deps,
-    actor,
-    input.conversationId,
-    async (tx, current, now) => {
-      const appService = await tx.appService.findUniqueOrThrow({ where: { id: current.appServiceId } });
-      const status = unheldStatus(appService.botEnabled);
-      if (current.status !== status) assertTransition(current.status, status);
-      if (current.assigneeId) {
-        await tx.assignmentRecord.create({
-          data: {
-            organizationId: current.organizationId,
-            conversationId: current.id,
-            agentId: current.assigneeId,
-            assignedById: actor.user?.id ?? null,
-            reason: 'RELEASE',
-            createdAt: now,
-          },
-        });
-      }
-      const conversation = await tx.conversation.update({
-        where: { id: current.id },
-        // From RESOLVED this is a reopening, handed to the bot.
-        data: { status, assigneeId: null, queuedAt: null, resolvedAt: null },
-      });
-      return { conversation };
-    },
-  );
-  await drainAfter(deps, conversation.organizationId);
-  return conversation;
-}
-
-export async function resolveConversation(
-  deps: ServiceDeps,
-  actor: Actor,
-  input: { conversationId: string },
-) {
-  return changeStatus(deps, actor, input.conversationId, 'RESOLVED');
-}
-
-export async function closeConversation(deps: ServiceDeps, actor: Actor, input: { conversationId: string }) {
-  return changeStatus(deps, actor, input.conversationId, 'CLOSED');
-}
-
-/** RESOLVED → back to its agent (ASSIGNED) when it had one, else to the bot or the open queue. */
-export async function reopenConversation(deps: ServiceDeps, actor: Actor, input: { conversationId: string }) {
-  const outcome = await withConversation(deps, actor, input.conversationId, async (tx, conversation) => {
-    if (conversation.status !== 'RESOLVED') throw conflict(`Only a RESOLVED conversation can be reopened.`);
-    const appService = await tx.appService.findUniqueOrThrow({ where: { id: conversation.appServiceId } });
-    const reopened = await tx.conversation.update({
-      where: { id: conversation.id },
-      data: {
-        status: conversation.assigneeId ? 'ASSIGNED' : unheldStatus(appService.botEnabled),
-        resolvedAt: null,
-      },
-    });
-    return { conversation: reopened };
-  });
-  return outcome.conversation;
-}
-
-/** Any legal transition; RESOLVED and CLOSED stamp their times; ASSIGNED needs an assignee; BOT releases. */
-export async function setConversationStatus(
-  deps: ServiceDeps,
-  actor: Actor,
-  input: { conversationId: string; status: ConversationStatus },
-) {
-  if (input.status === 'BOT') return releaseConversation(deps, actor, input);
-  return changeStatus(deps, actor, input.conversationId, input.status);
-}
-
-async function changeStatus(
-  deps: ServiceDeps,
-  actor: Actor,
-  conversationId: string,
-  status: ConversationStatus,
-) {
-  const result = await withConversation(deps, actor, conversationId, async (tx, conversation, now) => {
-    if (conversation.status === status) return { conversation, freed: false };
-    assertTransition(conversation.status, status);
-    if (status === 'ASSIGNED' && !conversation.assigneeId) throw conflict('Assign an agent first.');
-    const finished = status === 'RESOLVED' || status === 'CLOSED';
-    const updated = await tx.conversation.update({
-      where: { id: conversation.id },
-      data: {
-        status,
-        ...(status === 'RESOLVED' ? { resolvedAt: now } : {}),
-        ...(status === 'CLOSED' ? { closedAt: now } : {}),
-        ...(finished ? { queuedAt: null } : {}),
-        ...(conversation.status === 'RESOLVED' ? { resolvedAt: null } : {}),
-      },
-    });
-    return { conversation: updated, freed: finished && conversation.assigneeId !== null };
-  });
-  if (result.freed) await drainAfter(deps, result.conversation.organizationId);
-  return result.conversation;
-}
-
-export async function setConversationPriority(
-  deps: ServiceDeps,
-  actor: Actor,
-  input: { conversationId: string; priority: ConversationPriority },
-) {
-  const outcome = await withConversation(deps, actor, input.conversationId, async (tx, conversation) => ({
-    conversation: await tx.conversation.update({
-      where: { id: conversation.id },
-      data: { priority: input.priority },
-    }),
-  }));
-  return outcome.conversation;
-}
-
-/** Labels are trimmed and lower-cased, so "Billing" and "billing " are one topic for routing. */
-export const MAX_LABELS = 20;
-export const normalizeLabel = (label: string) => label.trim().toLowerCase();
-
-export async function changeLabels(
-  deps: ServiceDeps,
-  actor: Actor,
-  input: { conversationId: string; add?: string[]; remove?: string[] },
-) {
-  const add = (input.add ?? []).map(normalizeLabel).filter(Boolean);
-  const remove = new Set((input.remove ?? []).map(normalizeLabel));
-  const outcome = await withConversation(deps, actor, input.conversationId, async (tx, conversation) => {
-    const labels = [...new Set([...conversation.labels, ...add])].filter((label) => !remove.has(label));
-    if (labels.length > MAX_LABELS) throw badInput(`A conversation has at most ${MAX_LABELS} labels.`);
-    return {
-      conversation: await tx.conversation.update({ where: { id: conversation.id }, data: { labels } }),
-    };
-  });
-  return outcome.conversation;
-}
-
-/** After an agent frees up, queued conversations get assigned (its own transaction, after the change committed). */
-async function drainAfter(deps: ServiceDeps, organizationId: string): Promise<void> {
-  const assigned = await deps.prisma.$transaction((tx) =>
-    drainQueue(tx, { organizationId, now: nowOf(deps) }),
-  );
-  await publishAssignments(deps, assigned);
-}
-
-/** Tells subscribers about conversations the queue handed to agents. */
-export async function publishAssignments(
-  deps: Pick<ServiceDeps, 'prisma' | 'realtime'>,
-  assigned: { conversationId: string; agentId: string }[],
-): Promise<void> {
-  if (assigned.length === 0) return;
-  const conversations = await deps.prisma.conversation.findMany({
-    where: { id: { in: assigned.map((a) => a.conversationId) } },
-    select: { id: true, organizationId: true, appServiceId: true },
-  });
-  for (const conversation of conversations) {
-    await deps.realtime.conversationUpdated(conversation, ['assignee', 'status']);
-  }
-}
-
-/**
- * Assigns waiting conversations in every organization that has some, for agents who became eligible by
- * the clock (a shift starting) rather than by an action. Run every minute by the routing schedule.
- */
-export async function drainAllQueues(
-  deps: Pick<ServiceDeps, 'prisma' | 'realtime' | 'now'>,
-): Promise<number> {
-  const organizations = await deps.prisma.conversation.findMany({
-    where: { queuedAt: { not: null }, status: { notIn: ['RESOLVED', 'CLOSED'] } },
-    distinct: ['organizationId'],
-    select: { organizationId: true },
-  });
-  let assigned = 0;
-  for (const { organizationId } of organizations) {
-    const drained = await deps.prisma.$transaction((tx) =>
-      drainQueue(tx, { organizationId, now: nowOf(deps) }),
-    );
-    await publishAssignments(deps, drained);
-    assigned += drained.length;
-  }
-  return assigned;
 }

@@ -6,7 +6,16 @@ import type { Channel, MessageType, SenderType } from '../generated/prisma/enums
 import { enqueueManyInTransaction, type OutboxJobInput } from '../jobs/outbox.js';
 import { conversationChanges } from '../realtime/publisher.js';
 import type { ConversationChange } from '../realtime/topics.js';
+import { customerKey, resolveContacts, type Customer } from './contact-matching.js';
 import { unheldStatus } from './conversation-lifecycle.js';
+import { lockConversations } from './conversation-locks.js';
+import {
+  currentConversations,
+  insertMessages,
+  placeBySentAt,
+  updateConversations,
+  type NewMessage,
+} from './conversation-store.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { badInput, conflict, forbidden } from '../kernel/errors.js';
 import { isUniqueViolation, lockKeysInOrder, type Tx } from './transactions.js';
@@ -16,7 +25,7 @@ export const MAX_BATCH = 500;
 
 export interface IngestMessageInput {
   appServiceId: string;
-  customer: { externalId: string; name?: string | null; phone?: string | null };
+  customer: Customer;
   senderType: SenderType;
   content: string;
   type?: MessageType | null;
@@ -26,8 +35,10 @@ export interface IngestMessageInput {
   metaData?: Prisma.InputJsonObject;
   sentAt?: Date | null;
   idempotencyKey?: string | null;
-  origin?: string | null;
 }
+
+/** What ingestion uses of the services' dependencies. */
+export type IngestionDeps = Pick<ServiceDeps, 'prisma' | 'realtime' | 'afterCommit' | 'now'>;
 
 export interface IngestResult {
   message: Message;
@@ -39,7 +50,7 @@ export interface IngestResult {
 }
 
 export async function ingestMessage(
-  deps: ServiceDeps,
+  deps: IngestionDeps,
   actor: Actor,
   input: IngestMessageInput,
 ): Promise<IngestResult> {
@@ -53,7 +64,7 @@ export async function ingestMessage(
  * and returns what it stored. An idempotency key seen before returns the first result and stores nothing.
  */
 export async function ingestMessages(
-  deps: ServiceDeps,
+  deps: IngestionDeps,
   actor: Actor,
   inputs: IngestMessageInput[],
 ): Promise<IngestResult[]> {
@@ -110,7 +121,7 @@ interface StoredMessage {
   changes: ConversationChange[];
 }
 
-async function publishStored(deps: ServiceDeps, stored: StoredMessage[]): Promise<void> {
+async function publishStored(deps: IngestionDeps, stored: StoredMessage[]): Promise<void> {
   for (const { result, changes } of stored) {
     if (result.duplicate) continue;
     await deps.realtime.messageAdded(result.message);
@@ -126,8 +137,6 @@ function customerLockKey(appService: AppService, input: IngestMessageInput): str
   return `ingest:${appService.organizationId}:${channelOf(appService, input)}:${input.customer.externalId}`;
 }
 
-const customerKey = (organizationId: string, channel: Channel, externalId: string) =>
-  `${organizationId}\u0000${channel}\u0000${externalId}`;
 const idempotencyKeyOf = (appServiceId: string, key: string) => `${appServiceId}\u0000${key}`;
 
 /**
@@ -168,7 +177,17 @@ async function storeBatch(
     input.idempotencyKey ? seen.get(idempotencyKeyOf(input.appServiceId, input.idempotencyKey)) : undefined;
   const fresh = inputs.filter((input) => !previous(input));
 
-  const contactIds = await resolveContacts(tx, byId, fresh);
+  const contactIds = await resolveContacts(
+    tx,
+    fresh.map((input) => {
+      const appService = byId.get(input.appServiceId)!;
+      return {
+        organizationId: appService.organizationId,
+        channel: channelOf(appService, input),
+        customer: input.customer,
+      };
+    }),
+  );
   const contactOf = (input: IngestMessageInput) => {
     const appService = byId.get(input.appServiceId)!;
     return contactIds.get(
@@ -185,28 +204,7 @@ async function storeBatch(
       pairs.set(pair, { appService: byId.get(input.appServiceId)!, contactId, sentAt: input.sentAt ?? now });
     }
   }
-  const conversationIds = new Map<string, string>();
-  const created = new Set<string>();
-  if (pairs.size > 0) {
-    const candidates = await tx.conversation.findMany({
-      where: {
-        appServiceId: { in: [...new Set([...pairs.values()].map((p) => p.appService.id))] },
-        contactId: { in: [...new Set([...pairs.values()].map((p) => p.contactId))] },
-      },
-      orderBy: { createdAt: 'desc' },
-      select: { id: true, status: true, appServiceId: true, contactId: true },
-    });
-    for (const [pair, { appService, contactId, sentAt }] of pairs) {
-      const latest = candidates.find((c) => c.appServiceId === appService.id && c.contactId === contactId);
-      if (latest && latest.status !== 'CLOSED') {
-        conversationIds.set(pair, latest.id);
-      } else {
-        const id = await createConversation(tx, appService, contactId, sentAt);
-        conversationIds.set(pair, id);
-        created.add(id);
-      }
-    }
-  }
+  const { conversationIds, created } = await currentConversations(tx, pairs);
   // Lock them all, in id order, until the transaction ends: message indexes are handed out one at a time.
   const state = new Map<string, Conversation>();
   if (conversationIds.size > 0) {
@@ -272,7 +270,7 @@ async function storeBatch(
       channel,
       subchannel: input.subchannel ?? null,
       metaData: input.metaData,
-      origin: input.origin ?? 'integration',
+      origin: 'integration',
       idempotencyKey: input.idempotencyKey ?? null,
       sentAt,
     } satisfies NewMessage;
@@ -318,84 +316,6 @@ async function storeBatch(
   return results;
 }
 
-type NewMessage = Pick<
-  Message,
-  | 'id'
-  | 'organizationId'
-  | 'appServiceId'
-  | 'conversationId'
-  | 'index'
-  | 'senderType'
-  | 'senderContactId'
-  | 'content'
-  | 'type'
-  | 'link'
-  | 'channel'
-  | 'subchannel'
-  | 'origin'
-  | 'idempotencyKey'
-  | 'sentAt'
-> & { metaData: Prisma.InputJsonObject | undefined };
-
-/**
- * The messages in one INSERT … SELECT FROM unnest (one array per column, whatever the count: Prisma's
- * createMany sends one parameter per value); returns them as stored, in the same order.
- */
-async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<Message[]> {
-  const column = <T>(pick: (row: NewMessage) => T) => rows.map(pick);
-  const stored = await tx.$queryRaw<{ id: string; created_at: Date; updated_at: Date }[]>`
-    INSERT INTO messages (id, organization_id, app_service_id, conversation_id, index, sender_type,
-      sender_contact_id, content, type, link, channel, subchannel, meta_data, origin, idempotency_key, sent_at,
-      created_at, updated_at)
-    SELECT r.id, r.organization_id, r.app_service_id, r.conversation_id, r.index, r.sender_type::"SenderType",
-      r.sender_contact_id, r.content, r.type::"MessageType", r.link, r.channel::"Channel", r.subchannel,
-      r.meta_data::jsonb, r.origin, r.idempotency_key, r.sent_at, now(), now()
-    FROM unnest(
-      ${column((r) => r.id)}::uuid[], ${column((r) => r.organizationId)}::uuid[],
-      ${column((r) => r.appServiceId)}::uuid[], ${column((r) => r.conversationId)}::uuid[],
-      ${column((r) => r.index)}::int[], ${column((r) => r.senderType)}::text[],
-      ${column((r) => r.senderContactId)}::uuid[], ${column((r) => r.content)}::text[],
-      ${column((r) => r.type)}::text[], ${column((r) => r.link)}::text[], ${column((r) => r.channel)}::text[],
-      ${column((r) => r.subchannel)}::text[],
-      ${column((r) => (r.metaData === undefined ? null : JSON.stringify(r.metaData)))}::text[],
-      ${column((r) => r.origin)}::text[], ${column((r) => r.idempotencyKey)}::text[],
-      ${column((r) => r.sentAt.toISOString())}::timestamptz[]
-    ) AS r(id, organization_id, app_service_id, conversation_id, index, sender_type, sender_contact_id, content,
-      type, link, channel, subchannel, meta_data, origin, idempotency_key, sent_at)
-    RETURNING id::text AS id, created_at, updated_at`;
-  const byId = new Map(stored.map((row) => [row.id, row]));
-  return rows.map((row) => {
-    const { created_at: createdAt, updated_at: updatedAt } = byId.get(row.id)!;
-    return {
-      ...row,
-      senderAgentId: null,
-      private: false,
-      metaData: (row.metaData ?? null) as Prisma.JsonValue,
-      deliveredAt: null,
-      createdAt: new Date(createdAt),
-      updatedAt: new Date(updatedAt),
-    };
-  });
-}
-
-/** Each conversation to the state it reached in the batch, in one UPDATE … FROM unnest (they are locked). */
-async function updateConversations(tx: Tx, conversations: Conversation[]): Promise<void> {
-  if (conversations.length === 0) return;
-  const column = <T>(pick: (row: Conversation) => T) => conversations.map(pick);
-  const time = (value: Date | null) => (value ? value.toISOString() : null);
-  await tx.$executeRaw`
-    UPDATE conversations AS c SET message_count = u.message_count, last_message_at = u.last_message_at,
-      status = u.status::"ConversationStatus", assignee_id = u.assignee_id, resolved_at = u.resolved_at,
-      first_reply_at = u.first_reply_at, updated_at = u.updated_at
-    FROM unnest(
-      ${column((c) => c.id)}::uuid[], ${column((c) => c.messageCount)}::int[],
-      ${column((c) => time(c.lastMessageAt))}::timestamptz[], ${column((c) => c.status)}::text[],
-      ${column((c) => c.assigneeId)}::uuid[], ${column((c) => time(c.resolvedAt))}::timestamptz[],
-      ${column((c) => time(c.firstReplyAt))}::timestamptz[], ${column((c) => time(c.updatedAt))}::timestamptz[]
-    ) AS u(id, message_count, last_message_at, status, assignee_id, resolved_at, first_reply_at, updated_at)
-    WHERE c.id = u.id`;
-}
-
 function botShouldReply(conversation: Conversation, senderType: SenderType): boolean {
   return conversation.status === 'BOT' && senderType === 'CUSTOMER';
 }
@@ -412,154 +332,4 @@ function statusAfterMessage(
   }
   if (conversation.status === 'PENDING') return { status: conversation.assigneeId ? 'ASSIGNED' : 'OPEN' };
   return {};
-}
-
-/** Channels whose customer id is a phone number, so the same number on another channel is the same person. */
-const PHONE_CHANNELS: readonly Channel[] = ['WHATSAPP', 'SMS'];
-
-export function normalizePhone(value: string): string | null {
-  const digits = value.replace(/[\s().-]/g, '');
-  return /^\+?[0-9]{7,15}$/.test(digits) ? `+${digits.replace(/^\+/, '')}` : null;
-}
-
-/**
- * The contact of each customer (organization, channel, external id) of the batch, found with one query
- * for the known ones; a new customer gets a contact (or, matched by phone, the one known on another
- * channel) and its identifier, in the order customers first appear. A name given later fills a contact's
- * missing name, as storing the messages one by one would.
- */
-async function resolveContacts(
-  tx: Tx,
-  byId: Map<string, AppService>,
-  inputs: IngestMessageInput[],
-): Promise<Map<string, string>> {
-  const customers = new Map<
-    string,
-    { organizationId: string; channel: Channel; inputs: IngestMessageInput['customer'][] }
-  >();
-  for (const input of inputs) {
-    const appService = byId.get(input.appServiceId)!;
-    const channel = channelOf(appService, input);
-    const key = customerKey(appService.organizationId, channel, input.customer.externalId);
-    const customer = customers.get(key);
-    if (customer) customer.inputs.push(input.customer);
-    else customers.set(key, { organizationId: appService.organizationId, channel, inputs: [input.customer] });
-  }
-  const contactIds = new Map<string, string>();
-  if (customers.size === 0) return contactIds;
-  const identifiers = await tx.contactIdentifier.findMany({
-    where: {
-      OR: [...customers.values()].map(({ organizationId, channel, inputs: [first] }) => ({
-        organizationId,
-        channel,
-        externalId: first!.externalId,
-      })),
-    },
-    select: {
-      organizationId: true,
-      channel: true,
-      externalId: true,
-      contactId: true,
-      contact: { select: { name: true } },
-    },
-  });
-  const known = new Map(
-    identifiers.map((row) => [customerKey(row.organizationId, row.channel, row.externalId), row]),
-  );
-  for (const [key, { organizationId, channel, inputs: given }] of customers) {
-    const identifier = known.get(key);
-    let contact: { id: string; name: string | null };
-    let rest = given;
-    if (identifier) {
-      contact = { id: identifier.contactId, name: identifier.contact.name };
-    } else {
-      contact = await createContact(tx, organizationId, channel, given[0]!);
-      rest = given.slice(1);
-    }
-    const name = contact.name ? undefined : rest.find((customer) => customer.name)?.name;
-    if (name) await tx.contact.update({ where: { id: contact.id }, data: { name } });
-    contactIds.set(key, contact.id);
-  }
-  return contactIds;
-}
-
-/** A customer seen for the first time: its identifier, on the contact known by phone or a new one. */
-async function createContact(
-  tx: Tx,
-  organizationId: string,
-  channel: Channel,
-  customer: IngestMessageInput['customer'],
-): Promise<{ id: string; name: string | null }> {
-  const phone =
-    (customer.phone ? normalizePhone(customer.phone) : null) ??
-    (PHONE_CHANNELS.includes(channel) ? normalizePhone(customer.externalId) : null);
-  // The same person already known on another channel (matched by phone) gets this channel's identifier.
-  const known = phone
-    ? await tx.contact.findFirst({
-        where: { organizationId, phone },
-        orderBy: { createdAt: 'asc' },
-        select: { id: true, name: true },
-      })
-    : null;
-  const contact =
-    known ??
-    (await tx.contact.create({
-      data: { organizationId, name: customer.name ?? null, phone },
-      select: { id: true, name: true },
-    }));
-  await tx.contactIdentifier.create({
-    data: { organizationId, channel, externalId: customer.externalId, contactId: contact.id },
-  });
-  return contact;
-}
-
-/** A new conversation of the customer on this app service (none yet, or the latest is CLOSED). */
-async function createConversation(
-  tx: Tx,
-  appService: AppService,
-  contactId: string,
-  sentAt: Date,
-): Promise<string> {
-  const created = await tx.conversation.create({
-    data: {
-      organizationId: appService.organizationId,
-      appServiceId: appService.id,
-      contactId,
-      status: unheldStatus(appService.botEnabled),
-      lastMessageAt: sentAt,
-      origin: 'integration',
-      participants: { create: { contactId } },
-    },
-    select: { id: true },
-  });
-  return created.id;
-}
-
-/** Locks several conversation rows (in id order, so that two batches cannot deadlock) and reads them. */
-async function lockConversations(tx: Tx, ids: string[]): Promise<Conversation[]> {
-  await tx.$queryRaw`SELECT 1 FROM conversations WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
-  return tx.conversation.findMany({ where: { id: { in: ids } } });
-}
-
-/** Locks the conversation row until the transaction ends, so message indexes are handed out one at a time. */
-export async function lockConversation(tx: Tx, conversationId: string): Promise<Conversation> {
-  await tx.$queryRaw`SELECT 1 FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
-  return tx.conversation.findUniqueOrThrow({ where: { id: conversationId } });
-}
-
-/**
- * The index for a message sent at `sentAt`: the end of the conversation, or, for a message that arrives
- * late (sentAt before the newest message), its place by sentAt, shifting the later ones up by one.
- */
-export async function placeBySentAt(tx: Tx, conversation: Conversation, sentAt: Date): Promise<number> {
-  if (conversation.messageCount === 0 || sentAt >= conversation.lastMessageAt)
-    return conversation.messageCount;
-  const index = await tx.message.count({
-    where: { conversationId: conversation.id, sentAt: { lte: sentAt } },
-  });
-  if (index >= conversation.messageCount) return conversation.messageCount;
-  // Two steps through negative numbers, because the unique (conversation, index) is checked row by row.
-  await tx.$executeRaw`UPDATE messages SET index = -index - 1 WHERE conversation_id = ${conversation.id}::uuid AND index >= ${index}`;
-  await tx.$executeRaw`UPDATE messages SET index = -index WHERE conversation_id = ${conversation.id}::uuid AND index < 0`;
-  return index;
 }

@@ -8,7 +8,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { EscalationType } from '../generated/prisma/enums.js';
 import type { Actor } from '../auth/actor.js';
 import { forbidden } from '../kernel/errors.js';
-import { figuresByAppService } from './monitoring.js';
+import { figuresByAppService } from './monitoring-figures.js';
 
 export const ROLLUP_WINDOW_MS = 24 * 3_600_000;
 

@@ -1,38 +1,16 @@
-/**
- * Monitoring (seed 000's block): figures per app service over a half-open range [from, to), computed with
- * SQL aggregates, a fixed number of statements whatever the data size:
- *
- * - numberOfChatSessions: conversations with at least one (non-private) message sent in the range;
- * - numberOfMessages: non-private messages sent in the range (internal notes are not chat);
- * - escalatedConversations: conversations whose escalatedAt (their first escalation) is in the range;
- * - issuesResolved: conversations whose resolvedAt is in the range;
- * - resolutionTime: average seconds from createdAt to resolvedAt over those resolved in the range;
- * - firstResponseTime: average seconds from escalatedAt (or, never escalated, createdAt, i.e. the bot's
- *   hand-off) to firstReplyAt, over conversations whose first human reply is in the range; a reply that
- *   came before the escalation did not answer it and is left out;
- * - escalationsByType: escalations created in the range, per type.
- */
+// Monitoring (seed 000's block): the figures of one app service or of an organization's, with their rolled-up
+// metrics, over [from, to), and the figures per bucket (monitoringSeries). The figures themselves, and what
+// each means: monitoring-figures.ts.
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { EscalationType } from '../generated/prisma/enums.js';
 import type { Actor } from '../auth/actor.js';
-import { badInput, forbidden } from '../kernel/errors.js';
+import { forbidden } from '../kernel/errors.js';
+import { assertRange } from './date-range.js';
+import { emptyFigures, figuresByAppService, ts, type MonitoringFigures } from './monitoring-figures.js';
 
-export const MAX_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 export type MonitoringInterval = 'HOUR' | 'DAY' | 'WEEK';
-
-export interface MonitoringFigures {
-  numberOfChatSessions: number;
-  numberOfMessages: number;
-  escalatedConversations: number;
-  issuesResolved: number;
-  /** Seconds; null when nothing was resolved in the range. */
-  resolutionTime: number | null;
-  /** Seconds; null when no first reply fell in the range. */
-  firstResponseTime: number | null;
-  escalationsByType: { type: EscalationType; count: number }[];
-}
 
 export interface MonitoringTransaction {
   value: number;
@@ -69,15 +47,6 @@ export interface MonitoringBucket {
   issuesResolved: number;
 }
 
-/** Rejects ranges that are empty, reversed or longer than a (leap) year: BAD_USER_INPUT. */
-export function assertRange(from: Date, to: Date): void {
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
-    throw badInput('from and to must be dates.');
-  if (from >= to) throw badInput('from must be before to.', { from, to });
-  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
-    throw badInput(`The range may not exceed ${MAX_RANGE_DAYS} days.`, { from, to });
-}
-
 /** The app services (of one organization) the actor may read analytics of; FORBIDDEN otherwise. */
 async function appServicesInReach(
   prisma: PrismaClient,
@@ -105,102 +74,6 @@ async function appServicesInReach(
   return { organizationId: rows[0]!.organizationId, ids: input.appServiceIds };
 }
 
-const ts = (date: Date) => Prisma.sql`${date.toISOString()}::timestamptz`;
-const uuidList = (ids: string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
-
-const emptyFigures = (): MonitoringFigures => ({
-  numberOfChatSessions: 0,
-  numberOfMessages: 0,
-  escalatedConversations: 0,
-  issuesResolved: 0,
-  resolutionTime: null,
-  firstResponseTime: null,
-  escalationsByType: [],
-});
-
-/** The figures per app service, unchecked (callers check reach): three aggregate statements for any number of app services. */
-export async function figuresByAppService(
-  prisma: PrismaClient,
-  organizationId: string,
-  ids: string[],
-  from: Date,
-  to: Date,
-): Promise<
-  Map<string, MonitoringFigures & { resolvedSeconds: number; repliedSeconds: number; replied: number }>
-> {
-  const result = new Map<
-    string,
-    MonitoringFigures & { resolvedSeconds: number; repliedSeconds: number; replied: number }
-  >();
-  for (const id of ids)
-    result.set(id, { ...emptyFigures(), resolvedSeconds: 0, repliedSeconds: 0, replied: 0 });
-  if (ids.length === 0) return result;
-
-  const [messages, conversations, escalations] = await Promise.all([
-    // Grouping by conversation first: a hash aggregate, faster than count(DISTINCT) over many rows.
-    prisma.$queryRaw<{ app_service_id: string; sessions: number; messages: number }[]>`
-      SELECT app_service_id::text AS app_service_id, count(*)::int AS sessions, sum(n)::int AS messages
-      FROM (
-        SELECT app_service_id, conversation_id, count(*) AS n FROM messages
-        WHERE app_service_id IN (${uuidList(ids)})
-          AND sent_at >= ${ts(from)} AND sent_at < ${ts(to)} AND NOT private
-        GROUP BY app_service_id, conversation_id
-      ) per_conversation
-      GROUP BY app_service_id`,
-    prisma.$queryRaw<
-      {
-        app_service_id: string;
-        escalated: number;
-        resolved: number;
-        resolved_seconds: number | null;
-        replied: number;
-        replied_seconds: number | null;
-      }[]
-    >`
-      SELECT app_service_id::text AS app_service_id,
-        count(*) FILTER (WHERE escalated_at >= ${ts(from)} AND escalated_at < ${ts(to)})::int AS escalated,
-        count(*) FILTER (WHERE resolved_at >= ${ts(from)} AND resolved_at < ${ts(to)})::int AS resolved,
-        sum(extract(epoch FROM resolved_at - created_at))
-          FILTER (WHERE resolved_at >= ${ts(from)} AND resolved_at < ${ts(to)})::float8 AS resolved_seconds,
-        count(*) FILTER (WHERE first_reply_at >= ${ts(from)} AND first_reply_at < ${ts(to)}
-          AND first_reply_at >= coalesce(escalated_at, created_at))::int AS replied,
-        sum(extract(epoch FROM first_reply_at - coalesce(escalated_at, created_at)))
-          FILTER (WHERE first_reply_at >= ${ts(from)} AND first_reply_at < ${ts(to)}
-            AND first_reply_at >= coalesce(escalated_at, created_at))::float8 AS replied_seconds
-      FROM conversations
-      WHERE app_service_id IN (${uuidList(ids)})
-        AND ((escalated_at >= ${ts(from)} AND escalated_at < ${ts(to)})
-          OR (resolved_at >= ${ts(from)} AND resolved_at < ${ts(to)})
-          OR (first_reply_at >= ${ts(from)} AND first_reply_at < ${ts(to)}))
-      GROUP BY app_service_id`,
-    prisma.$queryRaw<{ app_service_id: string; type: EscalationType; count: number }[]>`
-      SELECT c.app_service_id::text AS app_service_id, e.type::text AS type, count(*)::int AS count
-      FROM escalations e JOIN conversations c ON c.id = e.conversation_id
-      WHERE e.organization_id = ${organizationId}::uuid AND c.app_service_id IN (${uuidList(ids)})
-        AND e.created_at >= ${ts(from)} AND e.created_at < ${ts(to)}
-      GROUP BY c.app_service_id, e.type
-      ORDER BY e.type::text`,
-  ]);
-  for (const row of messages) {
-    const figures = result.get(row.app_service_id)!;
-    figures.numberOfChatSessions = row.sessions;
-    figures.numberOfMessages = row.messages;
-  }
-  for (const row of conversations) {
-    const figures = result.get(row.app_service_id)!;
-    figures.escalatedConversations = row.escalated;
-    figures.issuesResolved = row.resolved;
-    figures.resolvedSeconds = row.resolved_seconds ?? 0;
-    figures.resolutionTime = row.resolved > 0 ? figures.resolvedSeconds / row.resolved : null;
-    figures.replied = row.replied;
-    figures.repliedSeconds = row.replied_seconds ?? 0;
-    figures.firstResponseTime = row.replied > 0 ? figures.repliedSeconds / row.replied : null;
-  }
-  for (const row of escalations)
-    result.get(row.app_service_id)!.escalationsByType.push({ type: row.type, count: row.count });
-  return result;
-}
-
 /** Metrics of the app services with their transactions in [from, to), oldest first (two statements). */
 async function metricsOf(prisma: PrismaClient, ids: string[], from: Date, to: Date) {
   const metrics = await prisma.metric.findMany({
@@ -225,18 +98,34 @@ async function metricsOf(prisma: PrismaClient, ids: string[], from: Date, to: Da
   return byAppService;
 }
 
+/** The range checked, then the figures and metrics of the app services in the actor's reach over it. */
+async function figuresInReach(
+  prisma: PrismaClient,
+  actor: Actor,
+  scope: { appServiceIds: string[] } | { organizationId: string },
+  range: { from: Date; to: Date },
+) {
+  assertRange(range.from, range.to);
+  const reach = await appServicesInReach(prisma, actor, scope);
+  const [figures, metrics] = await Promise.all([
+    figuresByAppService(prisma, reach.organizationId, reach.ids, range.from, range.to),
+    metricsOf(prisma, reach.ids, range.from, range.to),
+  ]);
+  return { reach, figures, metrics };
+}
+
 /** The monitoring block of one app service. Permission: analytics:read. */
 export async function monitoringBlock(
   prisma: PrismaClient,
   actor: Actor,
   input: { appServiceId: string; from: Date; to: Date },
 ): Promise<AppServiceMonitoring> {
-  assertRange(input.from, input.to);
-  const reach = await appServicesInReach(prisma, actor, { appServiceIds: [input.appServiceId] });
-  const [figures, metrics] = await Promise.all([
-    figuresByAppService(prisma, reach.organizationId, reach.ids, input.from, input.to),
-    metricsOf(prisma, reach.ids, input.from, input.to),
-  ]);
+  const { figures, metrics } = await figuresInReach(
+    prisma,
+    actor,
+    { appServiceIds: [input.appServiceId] },
+    input,
+  );
   return toAppServiceMonitoring(input.appServiceId, figures, metrics, input.from, input.to);
 }
 
@@ -260,12 +149,12 @@ export async function organizationMonitoring(
   actor: Actor,
   input: { organizationId: string; from: Date; to: Date },
 ): Promise<OrganizationMonitoring> {
-  assertRange(input.from, input.to);
-  const reach = await appServicesInReach(prisma, actor, { organizationId: input.organizationId });
-  const [figures, metrics] = await Promise.all([
-    figuresByAppService(prisma, reach.organizationId, reach.ids, input.from, input.to),
-    metricsOf(prisma, reach.ids, input.from, input.to),
-  ]);
+  const { reach, figures, metrics } = await figuresInReach(
+    prisma,
+    actor,
+    { organizationId: input.organizationId },
+    input,
+  );
   const total = emptyFigures();
   let resolvedSeconds = 0;
   let repliedSeconds = 0;

@@ -1,4 +1,4 @@
-import { catchUpSentiment } from '../../services/sentiment.js';
+import { catchUpSentiment } from '../../services/sentiment-run.js';
 import type { JobHandlerFor } from '../handler.js';
 
 /** Catches up every closed hour of the look-back still missing, so a lost run loses nothing. */

@@ -1,4 +1,4 @@
-import { drainAllQueues } from '../../services/conversation-actions.js';
+import { drainAllQueues } from '../../services/routing-queue.js';
 import type { JobHandlerFor } from '../handler.js';
 
 /** Agents whose shift starts become eligible by the clock: queued conversations go to them. */

@@ -1,16 +1,18 @@
 import type { Actor } from '../auth/actor.js';
-import type { ContextMessage } from '../ai/classification.js';
-import {
-  batchByTokenBudget,
-  type ConversationSentiment,
-  type SentimentConversation,
-  type SentimentResult,
-} from '../ai/sentiment.js';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { batchByTokenBudget } from '../ai/sentiment.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../kernel/logger.js';
 import { findAppServiceFor } from './app-services.js';
 import type { ServiceDeps } from './deps.js';
 import { badInput } from '../kernel/errors.js';
+import {
+  loadWindows,
+  storeAnswers,
+  type ActiveConversation,
+  type Answer,
+  type Pending,
+  type StoredSentiment,
+} from './sentiment-store.js';
 
 /**
  * Hourly sentiment: every closed UTC hour, each conversation with customer messages in it gets one
@@ -19,27 +21,10 @@ import { badInput } from '../kernel/errors.js';
  */
 
 export const HOUR_MS = 3_600_000;
-/** The newest messages of a window the model sees: a busy hour stays bounded in tokens. */
-export const MAX_WINDOW_MESSAGES = 40;
-const MAX_MESSAGE_CHARS = 1000;
 export const DEFAULT_TOKEN_BUDGET = 6000;
 export const DEFAULT_LOOKBACK_HOURS = 24;
-/** Reading ranges longer than this are refused: one report must stay one cheap query. */
-export const MAX_RANGE_MS = 366 * 24 * HOUR_MS;
 
 export type SentimentDeps = Pick<ServiceDeps, 'prisma' | 'model' | 'realtime' | 'now'> & { logger?: Logger };
-
-export interface StoredSentiment {
-  id: string;
-  organizationId: string;
-  conversationId: string;
-  emotion: SentimentResult['emotion'];
-  score: number;
-  windowStart: Date;
-  windowEnd: Date;
-  contextStartIndex: number | null;
-  contextEndIndex: number | null;
-}
 
 export interface SentimentWindowResult {
   windowStart: Date;
@@ -64,22 +49,6 @@ export function assertWindowEnd(windowEnd: Date, now: Date): void {
     throw badInput('windowEnd must be on the hour (UTC), e.g. 2025-01-01T10:00:00Z.');
   if (windowEnd.getTime() > now.getTime())
     throw badInput('windowEnd is in the future: that hour is not over.');
-}
-
-/** from < to, at most 366 days apart. */
-export function assertRange(from: Date, to: Date): void {
-  if (!(from.getTime() < to.getTime())) throw badInput('`from` must be before `to`.');
-  if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw badInput('The range may cover at most 366 days.');
-}
-
-const senderOf = (type: string): ContextMessage['sender'] =>
-  type === 'CUSTOMER' ? 'customer' : type === 'BOT' ? 'bot' : 'agent';
-
-interface Pending extends SentimentConversation {
-  organizationId: string;
-  appServiceId: string;
-  startIndex: number;
-  endIndex: number;
 }
 
 /** Conversations loaded, asked about and stored at a time: memory and statement sizes stay bounded however busy the hour. */
@@ -150,9 +119,6 @@ export async function runSentimentWindow(
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-type ActiveConversation = { conversationId: string; organizationId: string; appServiceId: string };
-type Answer = { sentiment: ConversationSentiment; model: string; fallback: string | null };
 
 /** One chunk of a window's active conversations: skip those done, ask the model, store, tell subscribers. */
 async function analyseChunk(
@@ -256,128 +222,6 @@ async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Pro
 }
 
 /**
- * A SENTIMENT_ANALYSIS and a TOPICS_DETECTED row per answered conversation, in one statement (so both or
- * neither): ON CONFLICT DO NOTHING on the unique (conversation, type, window, subject) lets a concurrent run that
- * stored the same window first win, nothing doubled. Returns the sentiment rows this call inserted. One
- * INSERT … SELECT over a JSON array: Prisma's createMany builds and maps every row in JavaScript (seconds
- * and hundreds of MB for a few thousand rows).
- */
-async function storeAnswers(
-  prisma: PrismaClient,
-  answered: { p: Pending; answer: Answer }[],
-  window: { windowStart: Date; windowEnd: Date },
-): Promise<StoredSentiment[]> {
-  const rows = answered.flatMap(({ p, answer }) => {
-    const common = {
-      organization_id: p.organizationId,
-      conversation_id: p.id,
-      context_start_index: p.startIndex,
-      context_end_index: p.endIndex,
-      origin: answer.model,
-    };
-    return [
-      {
-        ...common,
-        type: 'SENTIMENT_ANALYSIS',
-        result: {
-          emotion: answer.sentiment.emotion,
-          score: answer.sentiment.score,
-          model: answer.model,
-          fallback: answer.fallback,
-        },
-      },
-      {
-        ...common,
-        type: 'TOPICS_DETECTED',
-        result: { topics: answer.sentiment.topics, model: answer.model },
-      },
-    ];
-  });
-  const inserted = await prisma.$queryRaw<{ id: string; conversation_id: string; type: string }[]>`
-    INSERT INTO analyses (id, organization_id, conversation_id, type, context_start_index, context_end_index,
-      result, window_start, window_end, origin)
-    SELECT gen_random_uuid(), r.organization_id, r.conversation_id, r.type::"AnalysisType",
-      r.context_start_index, r.context_end_index, r.result,
-      ${window.windowStart.toISOString()}::timestamptz, ${window.windowEnd.toISOString()}::timestamptz, r.origin
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(organization_id uuid, conversation_id uuid,
-      type text, context_start_index int, context_end_index int, result jsonb, origin text)
-    ON CONFLICT (conversation_id, type, window_start, window_end, subject_key) DO NOTHING
-    RETURNING id::text AS id, conversation_id::text AS conversation_id, type::text AS type`;
-  const idOf = new Map(
-    inserted
-      .filter((row) => row.type === 'SENTIMENT_ANALYSIS')
-      .map((row) => [row.conversation_id, row.id] as const),
-  );
-  return answered.flatMap(({ p, answer }) => {
-    const id = idOf.get(p.id);
-    if (!id) return [];
-    return [
-      {
-        id,
-        organizationId: p.organizationId,
-        conversationId: p.id,
-        emotion: answer.sentiment.emotion,
-        score: answer.sentiment.score,
-        windowStart: window.windowStart,
-        windowEnd: window.windowEnd,
-        contextStartIndex: p.startIndex,
-        contextEndIndex: p.endIndex,
-      },
-    ];
-  });
-}
-
-/**
- * The window's messages of each conversation, newest MAX_WINDOW_MESSAGES kept (in SQL: a conversation
- * with thousands of messages in the hour costs the same as one with forty), oldest first.
- */
-async function loadWindows(
-  prisma: PrismaClient,
-  todo: ActiveConversation[],
-  windowStart: Date,
-  windowEnd: Date,
-): Promise<Pending[]> {
-  const messages = await prisma.$queryRaw<
-    { conversationId: string; index: number; senderType: string; content: string }[]
-  >`
-    SELECT conversation_id::text AS "conversationId", index, sender_type::text AS "senderType", content
-    FROM (
-      SELECT conversation_id, index, sender_type, left(content, ${MAX_MESSAGE_CHARS}::int) AS content,
-        row_number() OVER (PARTITION BY conversation_id ORDER BY index DESC) AS newest
-      FROM messages
-      WHERE conversation_id = ANY(${todo.map((t) => t.conversationId)}::uuid[])
-        AND sent_at >= ${windowStart.toISOString()}::timestamptz
-        AND sent_at < ${windowEnd.toISOString()}::timestamptz
-        AND private = false AND sender_type <> 'SYSTEM'
-    ) AS m
-    WHERE newest <= ${MAX_WINDOW_MESSAGES}::int
-    ORDER BY conversation_id, index`;
-  const grouped = new Map<string, typeof messages>();
-  for (const m of messages) {
-    const list = grouped.get(m.conversationId);
-    if (list) list.push(m);
-    else grouped.set(m.conversationId, [m]);
-  }
-  return todo.flatMap((t) => {
-    const list = grouped.get(t.conversationId) ?? [];
-    if (list.length === 0) return [];
-    return [
-      {
-        id: t.conversationId,
-        organizationId: t.organizationId,
-        appServiceId: t.appServiceId,
-        startIndex: list[0]!.index,
-        endIndex: list[list.length - 1]!.index,
-        messages: list.map((m) => ({
-          sender: senderOf(m.senderType),
-          text: m.content.slice(0, MAX_MESSAGE_CHARS),
-        })),
-      },
-    ];
-  });
-}
-
-/**
  * Runs every closed hour of the look-back, oldest first, that still has an active conversation without its
  * analysis: a missed hour (worker down, job lost) is caught up on the next run. The check per window is one
  * indexed EXISTS-style query.
@@ -420,98 +264,4 @@ export async function runSentimentAnalysisFor(
 ): Promise<SentimentWindowResult> {
   const appService = await findAppServiceFor(deps, actor, input.appServiceId, 'appServices:manage');
   return runSentimentWindow(deps, { windowEnd: input.windowEnd, appServiceId: appService.id });
-}
-
-type AnalysisRow = Prisma.AnalysisGetPayload<object>;
-
-export function sentimentOf(row: AnalysisRow): ConversationSentiment | null {
-  const value = row.result as { emotion?: unknown; score?: unknown } | null;
-  if (!value || typeof value.emotion !== 'string' || typeof value.score !== 'number') return null;
-  return { emotion: value.emotion as SentimentResult['emotion'], score: value.score, topics: [] };
-}
-
-export function toStoredSentiment(row: AnalysisRow): StoredSentiment {
-  const sentiment = sentimentOf(row);
-  return {
-    id: row.id,
-    organizationId: row.organizationId,
-    conversationId: row.conversationId,
-    emotion: sentiment?.emotion ?? 'NEUTRAL',
-    score: sentiment?.score ?? 0,
-    windowStart: row.windowStart,
-    windowEnd: row.windowEnd,
-    contextStartIndex: row.contextStartIndex,
-    contextEndIndex: row.contextEndIndex,
-  };
-}
-
-/** The emotion timeline of a conversation: its windows inside [from, to), oldest first. */
-export async function sentimentTimeline(
-  prisma: PrismaClient,
-  conversationId: string,
-  range: { from: Date; to: Date },
-): Promise<StoredSentiment[]> {
-  assertRange(range.from, range.to);
-  const rows = await prisma.analysis.findMany({
-    where: {
-      conversationId,
-      type: 'SENTIMENT_ANALYSIS',
-      windowStart: { gte: range.from },
-      windowEnd: { lte: range.to },
-    },
-    orderBy: { windowStart: 'asc' },
-  });
-  return rows.map(toStoredSentiment);
-}
-
-export interface SentimentReport {
-  total: number;
-  averageScore: number | null;
-  emotions: { emotion: SentimentResult['emotion']; count: number; share: number }[];
-  turnedNegativeIds: string[];
-}
-
-const REPORT_EMOTIONS = ['ANGRY', 'DISAPPOINTED', 'NEUTRAL', 'SATISFIED', 'HAPPY'] as const;
-const MAX_TURNED_NEGATIVE = 100;
-
-/**
- * Counts per emotion and the average score of an app service's windows inside [from, to), aggregated in
- * SQL; "turned negative": conversations with an ANGRY or DISAPPOINTED window in the range whose previous
- * window (in or before the range) was not negative, or that had none.
- */
-export async function sentimentReport(
-  prisma: PrismaClient,
-  appServiceId: string,
-  range: { from: Date; to: Date },
-): Promise<SentimentReport> {
-  assertRange(range.from, range.to);
-  const groups = await prisma.$queryRaw<{ emotion: string; count: number; total_score: number }[]>`
-    SELECT a.result->>'emotion' AS emotion, COUNT(*)::int AS count,
-           COALESCE(SUM((a.result->>'score')::int), 0)::int AS total_score
-    FROM analyses a JOIN conversations c ON c.id = a.conversation_id
-    WHERE c.app_service_id = ${appServiceId}::uuid AND a.type = 'SENTIMENT_ANALYSIS'
-      AND a.window_start >= ${range.from} AND a.window_end <= ${range.to}
-    GROUP BY 1`;
-  const turned = await prisma.$queryRaw<{ conversation_id: string }[]>`
-    SELECT DISTINCT t.conversation_id FROM (
-      SELECT a.conversation_id, a.window_start, a.result->>'emotion' AS emotion,
-             LAG(a.result->>'emotion') OVER (PARTITION BY a.conversation_id ORDER BY a.window_start) AS previous
-      FROM analyses a JOIN conversations c ON c.id = a.conversation_id
-      WHERE c.app_service_id = ${appServiceId}::uuid AND a.type = 'SENTIMENT_ANALYSIS'
-        AND a.window_end <= ${range.to}
-    ) t
-    WHERE t.window_start >= ${range.from} AND t.emotion IN ('ANGRY', 'DISAPPOINTED')
-      AND (t.previous IS NULL OR t.previous NOT IN ('ANGRY', 'DISAPPOINTED'))
-    LIMIT ${MAX_TURNED_NEGATIVE}`;
-  const total = groups.reduce((sum, g) => sum + Number(g.count), 0);
-  const scoreSum = groups.reduce((sum, g) => sum + Number(g.total_score), 0);
-  return {
-    total,
-    averageScore: total === 0 ? null : scoreSum / total,
-    emotions: REPORT_EMOTIONS.map((emotion) => {
-      const count = Number(groups.find((g) => g.emotion === emotion)?.count ?? 0);
-      return { emotion, count, share: total === 0 ? 0 : count / total };
-    }),
-    turnedNegativeIds: turned.map((t) => t.conversation_id),
-  };
 }

@@ -9,7 +9,7 @@ describe('the printed schema', () => {
     expect(committed).toBe(`${printSchema(schema)}\n`);
   });
 
-  it('holds the public contract of DESIGN section 6 that this stage provides', () => {
+  it('holds the public contract the README documents', () => {
     const query = schema.getQueryType()!.getFields();
     expect(Object.keys(query)).toEqual(expect.arrayContaining(['viewer', 'node', 'nodes']));
     const mutations = Object.keys(schema.getMutationType()!.getFields());

@@ -9,7 +9,7 @@ import {
   signUp,
 } from './support/fixtures.js';
 
-/** Seed 000's walk: individual → businesses → app services → conversations → messages. */
+/** The dashboard's walk: individual → businesses → app services → conversations → messages. */
 const WALK = /* GraphQL */ `
   query Walk($conversations: Int!, $messages: Int!) {
     viewer {

@@ -1,6 +1,6 @@
 import type { EscalationType } from '../generated/prisma/enums.js';
 
-/** What every channel says about an escalation (seed 000: customer number, event, time, and a link). */
+/** What every channel says about an escalation (customer number, event, time, and a link). */
 export interface EscalationNotice {
   escalationId: string;
   organizationId: string;
@@ -11,7 +11,7 @@ export interface EscalationNotice {
   /** The customer's phone number, or their id on the channel. */
   customerNumber: string;
   type: EscalationType;
-  /** The seed's code, e.g. user_request_to_speak_to_human. */
+  /** The escalation's code, e.g. user_request_to_speak_to_human (services/escalation-codes.ts). */
   event: string;
   evidence: string;
   createdAt: Date;
@@ -19,7 +19,7 @@ export interface EscalationNotice {
   link: string;
 }
 
-/** The dashboard payload, exactly the seed's plus ids to open the conversation. */
+/** The dashboard payload, { customer_number, event, created_at } plus ids to open the conversation. */
 export function dashboardPayload(notice: EscalationNotice) {
   return {
     customer_number: notice.customerNumber,

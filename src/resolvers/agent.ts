@@ -23,7 +23,7 @@ const membersOnly = {
   unauthorizedResolver: () => null,
 };
 
-/** A person who works conversations, with the routing preferences of seed 003. */
+/** A person who works conversations, with their routing preferences. */
 export const AgentNode = builder.prismaNode('Agent', {
   id: { field: 'id' },
   // Select mode: a query loads only the columns its fields ask for (lists of these are long).

@@ -37,7 +37,8 @@ const hiddenFromWriters = {
 } as const;
 
 const ConversationStatsObject = builder.objectRef<ConversationStats>('ConversationStats').implement({
-  description: "Seed 002's per-conversation statistics.",
+  description:
+    "The conversation's statistics: messages per sender, private notes, duration, first reply, escalations.",
   fields: (t) => ({
     messages: t.exposeInt('messages', {
       description: 'Messages to or from the customer (private notes apart).',
@@ -236,7 +237,10 @@ const AssignConversationInput = builder.inputType('AssignConversationInput', {
   fields: (t) => ({
     conversationId: t.id(),
     agentId: t.id({ required: false }),
-    auto: t.boolean({ required: false, description: "Route with seed 003's algorithm; may queue." }),
+    auto: t.boolean({
+      required: false,
+      description: 'Route by the routing rules (eligible agents, least loaded); may queue.',
+    }),
   }),
 });
 

@@ -68,7 +68,7 @@ builder.subscriptionField('escalationRaised', (t) =>
   t.prismaField({
     type: EscalationNode,
     description:
-      "A customer needs a human, a discount, a booking…: the seed's { customerNumber, event, createdAt } and " +
+      'A customer needs a human, a discount, a booking…: its { customerNumber, event, createdAt } and ' +
       'the conversation to open. Give organizationId or appServiceId.',
     args: { organizationId: t.arg.id({ required: false }), appServiceId: t.arg.id({ required: false }) },
     subscribe: (_root, args, ctx) =>

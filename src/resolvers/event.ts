@@ -122,7 +122,7 @@ export const EventPayloadUnion = builder.unionType('EventPayload', {
 export const EventNode = builder.prismaNode('Event', {
   id: { field: 'id' },
   nullable: true,
-  description: 'A business event on a conversation (seed 001).',
+  description: 'A business event on a conversation.',
   findUnique: (id, ctx) => ({ id, ...inOrganizationsWith(ctx, 'conversations:read') }),
   authScopes: (row) => eventReaders(row.organizationId),
   fields: (t) => ({

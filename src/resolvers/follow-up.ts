@@ -2,7 +2,7 @@ import { builder } from './builder.js';
 import { eventReaders } from './event.js';
 import { conversationOwner, loadConversationOf } from './owner-relation.js';
 
-/** Seed 001's follow_up row: made by a FOLLOWUP_DETECTION event, due at followUpDate. */
+/** A follow-up row: made by a FOLLOWUP_DETECTION event, due at followUpDate. */
 export const FollowUpObject = builder.prismaObject('FollowUp', {
   authScopes: (row) => eventReaders(row.organizationId),
   fields: (t) => ({

@@ -6,7 +6,7 @@ import { EscalationTypeEnum } from './enums.js';
 import { decodeIdOf } from '../kernel/global-id.js';
 
 /**
- * The monitoring figures (seed 000) and the metrics rollup. AppService.monitoring(Series) and
+ * The monitoring figures and the metrics rollup. AppService.monitoring(Series) and
  * Organization.monitoring are fields of those types (app-service.ts, organization.ts) and return the types
  * defined here; these refer back to AppService and Organization by name, so this file imports neither.
  */
@@ -53,7 +53,7 @@ const EscalationCountRef = builder
   });
 
 export const MonitoringRef = builder.objectRef<monitoring.AppServiceMonitoring>('Monitoring').implement({
-  description: "Seed 000's monitoring block of an app service over [from, to): from inclusive, to exclusive.",
+  description: 'The monitoring block of an app service over [from, to): from inclusive, to exclusive.',
   fields: (t) => ({
     appService: t.prismaField({
       type: 'AppService',

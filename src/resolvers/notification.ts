@@ -14,7 +14,7 @@ export const DeliveryStatusEnum = builder.enumType(DeliveryStatus, {
     'SKIPPED: nothing to send, lastError says why.',
 });
 
-/** A dashboard notification: seed 000's payload, stored so a dashboard that was closed still shows it. */
+/** A dashboard notification: { customer_number, event, created_at } plus ids, stored so a dashboard that was closed still shows it. */
 export const NotificationNode = builder.prismaNode('Notification', {
   id: { field: 'id' },
   nullable: true,

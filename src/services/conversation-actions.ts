@@ -149,7 +149,7 @@ export interface SendMessageInput {
 }
 
 /**
- * An agent's reply. On a conversation no human holds, sending takes it over first (seed 000: "takeover
+ * An agent's reply. On a conversation no human holds, sending takes it over first ("takeover
  * that conversation by sending"); on one a colleague holds, the reply joins without changing the assignee.
  * The first public human reply sets firstReplyAt.
  */
@@ -221,7 +221,7 @@ async function appendAgentMessage(
 export interface AssignInput {
   conversationId: string;
   agentId?: string | null;
-  /** Route with seed 003's algorithm; when nobody is eligible the conversation waits in the queue. */
+  /** Route with the routing rules (routing.ts); when nobody is eligible the conversation waits in the queue. */
   auto?: boolean | null;
 }
 

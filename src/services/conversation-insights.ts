@@ -13,7 +13,7 @@ export interface ConversationStats {
   escalations: number;
 }
 
-/** Seed 002's per-conversation statistics, from two aggregate queries. */
+/** A conversation's statistics (messages per sender, duration, first reply, escalations), from two aggregate queries. */
 export async function conversationStats(
   prisma: PrismaClient,
   conversation: { id: string; createdAt: Date; escalatedAt: Date | null; firstReplyAt: Date | null },

@@ -2,8 +2,7 @@ import type { ConversationStatus } from '../generated/prisma/enums.js';
 import { conflict } from '../kernel/errors.js';
 
 /**
- * Seed 003's lifecycle: open → bot → assigned → pending → resolved → closed, with the ways back it
- * draws (release to the bot, pending ↔ assigned, reopen after resolved). CLOSED is final: a customer
+ * The lifecycle: open → bot → assigned → pending → resolved → closed, with these ways back (release to the bot, pending ↔ assigned, reopen after resolved). CLOSED is final: a customer
  * who writes again starts a new conversation.
  */
 const legal: Record<ConversationStatus, readonly ConversationStatus[]> = {

@@ -1,6 +1,6 @@
 import type { EscalationType } from '../generated/prisma/enums.js';
 
-/** DESIGN section 5: the code each escalation type carries in notifications (seed 000's event names). */
+/** The code each escalation type carries in notifications (the `event` of the dashboard payload, emails and webhooks). */
 export const escalationCodes: Record<EscalationType, string> = {
   SPEAK_TO_HUMAN: 'user_request_to_speak_to_human',
   DISCOUNT_REQUEST: 'user_request_for_discount',

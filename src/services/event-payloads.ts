@@ -1,4 +1,4 @@
-// Business events of seed 001: each type has its own payload, stored as camelCase JSON on the Event row.
+// Business events: each type has its own payload, stored as camelCase JSON on the Event row.
 // The payload rules, validated on the way in (GraphQL and the classifier alike) and read back for GraphQL;
 // events.ts stores and records events.
 import { customerInformationSubtypes, type CustomerInformationSubtype } from '../ai/classification.js';
@@ -17,7 +17,7 @@ export const eventLimits = {
   price: 1e12,
 } as const;
 
-// Seed 001's subtypes, shared with the classifier that detects them.
+// The events' subtypes, shared with the classifier that detects them.
 export { customerInformationSubtypes, type CustomerInformationSubtype };
 
 const text = (max: number = eventLimits.text) =>
@@ -88,7 +88,7 @@ export const eventPayloadSchemas = {
   CUSTOMER_INFORMATION_DETECTION: z.strictObject({ value: text() }),
 } satisfies Record<EventType, z.ZodType>;
 
-/** A follow-up's own row (seed 001's follow_up table), given alongside a FOLLOWUP_DETECTION payload. */
+/** A follow-up's own row (the follow_ups table), given alongside a FOLLOWUP_DETECTION payload. */
 const followUpSchema = z.strictObject({
   score: z.int('must be an integer').min(0, 'must be at least 0').max(100, 'must be at most 100'),
   followUpDate: optional(dateTime),

@@ -1,4 +1,4 @@
-// Business events of seed 001 in the database: stored (by the classifier, or recorded by an integrator
+// Business events in the database: stored (by the classifier, or recorded by an integrator
 // or an agent) and the filters and orders their lists read by. Their payloads: event-payloads.ts.
 import type { Actor } from '../auth/actor.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';

@@ -320,7 +320,7 @@ function botShouldReply(conversation: Conversation, senderType: SenderType): boo
   return conversation.status === 'BOT' && senderType === 'CUSTOMER';
 }
 
-/** A customer writing after RESOLVED reopens the conversation (seed 003); after PENDING it is the agent's turn again. */
+/** A customer writing after RESOLVED reopens the conversation (conversation-lifecycle.ts); after PENDING it is the agent's turn again. */
 function statusAfterMessage(
   conversation: Conversation,
   appService: AppService,

@@ -1,5 +1,5 @@
 /**
- * The metrics rollup (seed 000's monitoring models): hourly (the 'metrics' queue) and on demand, for each
+ * The metrics rollup (the monitoring metrics and their transactions): hourly (the 'metrics' queue) and on demand, for each
  * app service, computes its figures over the 24 hours before `now` (a rolling window, so successive values
  * are comparable) and appends a MetricTransaction for each metric whose value changed since its last one,
  * with currentGrowth = (new − last) / new (null when new is 0, and for a metric's first transaction).

@@ -1,5 +1,5 @@
 /**
- * Monitoring (seed 000's block): figures per app service over a half-open range [from, to), computed with
+ * Monitoring (the dashboard's monitoring block): figures per app service over a half-open range [from, to), computed with
  * SQL aggregates, a fixed number of statements whatever the data size:
  *
  * - numberOfChatSessions: conversations with at least one (non-private) message sent in the range;

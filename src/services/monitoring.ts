@@ -1,4 +1,4 @@
-// Monitoring (seed 000's block): the figures of one app service or of an organization's, with their rolled-up
+// Monitoring (the dashboard's monitoring block): the figures of one app service or of an organization's, with their rolled-up
 // metrics, over [from, to), and the figures per bucket (monitoringSeries). The figures themselves, and what
 // each means: monitoring-figures.ts.
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';

@@ -1,4 +1,4 @@
-// Agent routing (seed 003), the rules: who may take a conversation and who takes it. Pure functions over
+// Agent routing, the rules: who may take a conversation and who takes it. Pure functions over
 // plain candidates; routing-assignment.ts loads the candidates and writes assignments, routing-queue.ts
 // routes a conversation or queues it, and drains the queue.
 import { z } from 'zod';

@@ -13,7 +13,8 @@ import {
   webhookUrlSchema,
   emailSchema,
 } from '../services/validation.js';
-import { builder } from './builder.js';
+import type { InputFieldBuilder } from '@pothos/core';
+import { builder, type BuilderTypes } from './builder.js';
 import { ConversationFilterInput, toConversationFilter } from './conversation-filter.js';
 import { depsOf } from './deps.js';
 import { ChannelEnum, EscalationTypeEnum } from './enums.js';
@@ -122,6 +123,30 @@ const AppServiceSettingsFields = {
   cooldown: z.number().int().min(0).max(10_080),
 };
 
+/** Who is told about escalations, and how: the same optional fields when creating and when changing. */
+const notificationSettings = (
+  t: InputFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<BuilderTypes>, 'InputObject'>,
+) => ({
+  notificationWhatsappNumbers: t.stringList({
+    required: false,
+    validate: AppServiceSettingsFields.whatsapp.optional(),
+  }),
+  notificationEmails: t.stringList({
+    required: false,
+    validate: AppServiceSettingsFields.emails.optional(),
+  }),
+  notificationWebhookUrls: t.stringList({
+    required: false,
+    validate: AppServiceSettingsFields.webhooks.optional(),
+  }),
+  enabledEscalationTypes: t.field({ type: [EscalationTypeEnum], required: false }),
+  escalationCooldownMinutes: t.int({
+    required: false,
+    validate: AppServiceSettingsFields.cooldown.optional(),
+  }),
+  autoAssignOnEscalation: t.boolean({ required: false }),
+});
+
 export const CreateAppServiceInput = builder.inputType('CreateAppServiceInput', {
   fields: (t) => ({
     organizationId: t.id(),
@@ -130,24 +155,7 @@ export const CreateAppServiceInput = builder.inputType('CreateAppServiceInput', 
     externalId: t.string({ required: false, validate: AppServiceSettingsFields.externalId.optional() }),
     botEnabled: t.boolean({ required: false, description: 'Defaults to true.' }),
     timezone: t.string({ required: false, validate: AppServiceSettingsFields.timezone.optional() }),
-    notificationWhatsappNumbers: t.stringList({
-      required: false,
-      validate: AppServiceSettingsFields.whatsapp.optional(),
-    }),
-    notificationEmails: t.stringList({
-      required: false,
-      validate: AppServiceSettingsFields.emails.optional(),
-    }),
-    notificationWebhookUrls: t.stringList({
-      required: false,
-      validate: AppServiceSettingsFields.webhooks.optional(),
-    }),
-    enabledEscalationTypes: t.field({ type: [EscalationTypeEnum], required: false }),
-    escalationCooldownMinutes: t.int({
-      required: false,
-      validate: AppServiceSettingsFields.cooldown.optional(),
-    }),
-    autoAssignOnEscalation: t.boolean({ required: false }),
+    ...notificationSettings(t),
   }),
 });
 
@@ -158,24 +166,7 @@ export const UpdateAppServiceInput = builder.inputType('UpdateAppServiceInput', 
     externalId: t.string({ required: false, validate: AppServiceSettingsFields.externalId.optional() }),
     botEnabled: t.boolean({ required: false }),
     timezone: t.string({ required: false, validate: AppServiceSettingsFields.timezone.optional() }),
-    notificationWhatsappNumbers: t.stringList({
-      required: false,
-      validate: AppServiceSettingsFields.whatsapp.optional(),
-    }),
-    notificationEmails: t.stringList({
-      required: false,
-      validate: AppServiceSettingsFields.emails.optional(),
-    }),
-    notificationWebhookUrls: t.stringList({
-      required: false,
-      validate: AppServiceSettingsFields.webhooks.optional(),
-    }),
-    enabledEscalationTypes: t.field({ type: [EscalationTypeEnum], required: false }),
-    escalationCooldownMinutes: t.int({
-      required: false,
-      validate: AppServiceSettingsFields.cooldown.optional(),
-    }),
-    autoAssignOnEscalation: t.boolean({ required: false }),
+    ...notificationSettings(t),
   }),
 });
 

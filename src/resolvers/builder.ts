@@ -40,7 +40,8 @@ export interface AuthScopes {
   canAny: { organizationId: string; permissions: Permission[] };
 }
 
-export const builder = new SchemaBuilder<{
+/** The builder's type parameters, for helpers that take one of its field builders. */
+export interface BuilderTypes {
   Context: Context;
   PrismaTypes: PrismaTypes;
   AuthScopes: AuthScopes;
@@ -53,7 +54,9 @@ export const builder = new SchemaBuilder<{
   DefaultInputFieldRequiredness: true;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
-}>({
+}
+
+export const builder = new SchemaBuilder<BuilderTypes>({
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   plugins: [ScopeAuthPlugin, ComplexityPlugin, ErrorsPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin],

@@ -3,6 +3,35 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Test files that need neither a database nor Redis: pure code, local HTTP/SMTP receivers, child processes
+ * that stop before connecting. `npm run test:unit` runs only these (no global setup, no Postgres, no
+ * Redis); `vitest run` runs them and all the others. A file belongs here by what it does, not by its name:
+ * the unit project makes test/support/db.ts refuse to create databases and points Redis nowhere, so a file
+ * listed here by mistake fails instead of quietly needing the services.
+ */
+const UNIT_TESTS = [
+  'test/actor-guard.test.ts',
+  'test/ai/classifier-goals.test.ts',
+  'test/ai/evaluation.test.ts',
+  'test/ai/labels.test.ts',
+  'test/ai/learned-model.test.ts',
+  'test/ai/local-classifier.test.ts',
+  'test/ai/openai-model.test.ts',
+  'test/ai/openai-sentiment.test.ts',
+  'test/bench-harness.test.ts',
+  'test/codegen.test.ts',
+  'test/config.test.ts',
+  'test/console-assets.test.ts',
+  'test/jobs/in-process-queue.test.ts',
+  'test/notifications/email.test.ts',
+  'test/notifications/whatsapp.test.ts',
+  'test/operation-limits.test.ts',
+  'test/query-shape.test.ts',
+  'test/schema.test.ts',
+  'test/shared-lookup.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // Node resolves `graphql` to its CommonJS build (no "exports" map); make Vite do the same so that
@@ -10,10 +39,27 @@ export default defineConfig({
     alias: { graphql: require.resolve('graphql') },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['test/support/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: UNIT_TESTS,
+          env: { TEST_NO_SERVICES: '1', TEST_REDIS_URL: 'redis://no-redis-in-unit-tests.invalid:6379' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: UNIT_TESTS,
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

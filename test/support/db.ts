@@ -44,11 +44,13 @@ function parseBackends(value: string | undefined): DatabaseKind[] {
 }
 
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  refuseInUnitTests();
   return kind === 'postgres' ? createPostgresDatabase() : createEmbeddedDatabase();
 }
 
 /** A database with nothing in it, not even migrations (for testing migrations themselves). */
 export async function createEmptyDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  refuseInUnitTests();
   if (kind === 'embedded') {
     const db = await openDatabase({ dataDir: 'memory://' });
     return withDrop(db, async () => undefined);
@@ -57,6 +59,13 @@ export async function createEmptyDatabase(kind: DatabaseKind): Promise<TestDatab
   await admin().query(`CREATE DATABASE "${name}"`);
   const db = await openDatabase({ url: withDatabaseName(TEST_SERVER_URL, name), poolSize: 2 });
   return withDrop(db, () => dropDatabase(name));
+}
+
+/** The unit project (vitest.config.ts) sets TEST_NO_SERVICES: a test that needs a database is not a unit test. */
+function refuseInUnitTests(): void {
+  if (process.env.TEST_NO_SERVICES) {
+    throw new Error('this test needs a database: move it out of UNIT_TESTS in vitest.config.ts');
+  }
 }
 
 // --- Postgres --------------------------------------------------------------------------------------------

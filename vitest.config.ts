@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -42,6 +43,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on n cores is n - 1 workers: one on a 2-core machine, where the files mostly wait
+    // (on Postgres, Redis, child processes, timers) and a second worker nearly halves the run.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
@@ -58,6 +62,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: UNIT_TESTS,
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/setup.ts'],
         },
       },
     ],

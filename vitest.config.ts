@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const require = createRequire(import.meta.url);
 
@@ -33,6 +34,23 @@ const UNIT_TESTS = [
   'test/shared-lookup.test.ts',
 ];
 
+/** The longest files (minutes: real processes, faults, on-disk PGlite), started first so no worker ends alone with one. */
+const LONGEST_TESTS = ['test/faults/faults.test.ts', 'test/db/migrations.test.ts'];
+
+/**
+ * Vitest starts the files that took longest last time first, but with no record of earlier runs (a fresh
+ * checkout, CI) it starts the largest files first, and the fault suite is a small file.
+ */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => {
+      const index = LONGEST_TESTS.findIndex((file) => spec.moduleId.endsWith(file));
+      return index === -1 ? LONGEST_TESTS.length : index;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   resolve: {
     // Node resolves `graphql` to its CommonJS build (no "exports" map); make Vite do the same so that
@@ -43,6 +61,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    sequence: { sequencer: LongestFirst },
     // Vitest's default on n cores is n - 1 workers: one on a 2-core machine, where the files mostly wait
     // (on Postgres, Redis, child processes, timers) and a second worker nearly halves the run.
     maxWorkers: Math.max(2, availableParallelism() - 1),

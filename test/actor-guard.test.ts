@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Actor } from '../src/auth/actor.js';
 import { ActorGuard, CredentialChecks } from '../src/auth/actor-guard.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
@@ -31,9 +31,14 @@ function fakeSessions() {
 
 const credentials = { authorization: 'Bearer cis_token' };
 const opened = Actor.forUser({ id: 'u1', email: 'agent@example.test', name: 'Agent' }, 's1', new Map());
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('subscription credential re-checks', () => {
+  // The clock (Date only) moves when the test says so: what is "within the interval" does not depend on how
+  // long a thousand guards take on a busy machine. Timers stay real (the fake lookup's 5 ms).
+  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }));
+  afterEach(() => vi.useRealTimers());
+  const advanceClock = (ms: number) => vi.advanceTimersByTime(ms);
+
   it('are shared by every subscription with the same credentials: one lookup per interval', async () => {
     const { prisma, state } = fakeSessions();
     const checks = new CredentialChecks(prisma, 50);
@@ -41,7 +46,7 @@ describe('subscription credential re-checks', () => {
     // Within the interval since they opened: no lookup at all.
     await Promise.all(guards.map((guard) => guard.fresh()));
     expect(state.lookups).toBe(0);
-    await sleep(60);
+    advanceClock(60);
     const actors = await Promise.all(guards.map((guard) => guard.fresh()));
     expect(state.lookups).toBe(1);
     expect(actors.every((actor) => actor.can('o1', 'conversations:read'))).toBe(true);
@@ -57,7 +62,7 @@ describe('subscription credential re-checks', () => {
     const checks = new CredentialChecks(prisma, 30);
     const guards = Array.from({ length: 10 }, () => new ActorGuard(checks, credentials, opened, 30));
     state.revoked = true;
-    await sleep(40);
+    advanceClock(40);
     const outcomes = await Promise.allSettled(guards.map((guard) => guard.fresh()));
     expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
     expect(state.lookups).toBe(1);

@@ -516,7 +516,18 @@ describe.each(backends)('routing in the database on %s', (kind) => {
       await isLocked;
       let secondDone = false;
       const second = t.route(two.id).finally(() => (secondDone = true));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Not merely slow: Postgres shows it waiting for an advisory lock in this database (polled, no fixed wait).
+      const waitingForLock = async () => {
+        const [row] = await prisma.$queryRaw<{ waiting: number }[]>`
+          SELECT count(*)::int AS waiting FROM pg_locks
+          WHERE locktype = 'advisory' AND NOT granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+        return (row?.waiting ?? 0) > 0;
+      };
+      for (const deadline = Date.now() + 10_000; !(await waitingForLock());) {
+        if (Date.now() > deadline) throw new Error('the second autoAssign never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       expect(secondDone).toBe(false);
       release();
       expect(await first).toEqual({ assigned: true, agentId: agent.id });

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,6 +24,7 @@ import {
 import {
   backends,
   createEmptyDatabase,
+  createEmptyPGlite,
   createTestDatabase,
   TEST_SERVER_URL,
   type TestDatabase,
@@ -93,7 +93,7 @@ async function bareDatabase(kind: DatabaseKind): Promise<{
   dispose(): Promise<void>;
 }> {
   if (kind === 'embedded') {
-    const client = new PGlite('memory://');
+    const client = await createEmptyPGlite();
     return {
       adapter: embeddedMigrationAdapter(client),
       query: async (sql) => (await client.query<Record<string, unknown>>(sql)).rows,
@@ -323,7 +323,8 @@ describe.runIf(backends.includes('embedded'))('embedded database on disk', () =>
     } finally {
       await rm(root, { recursive: true, force: true });
     }
-  });
+    // Two PGlite starts on disk (initdb, then a reopening) and every migration: as long as its sibling below.
+  }, 60_000);
 });
 
 describe('the embedded data directory', () => {

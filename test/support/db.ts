@@ -44,19 +44,28 @@ function parseBackends(value: string | undefined): DatabaseKind[] {
 }
 
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  refuseInUnitTests();
   return kind === 'postgres' ? createPostgresDatabase() : createEmbeddedDatabase();
 }
 
 /** A database with nothing in it, not even migrations (for testing migrations themselves). */
 export async function createEmptyDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  refuseInUnitTests();
   if (kind === 'embedded') {
-    const db = await openDatabase({ dataDir: 'memory://' });
+    const db = openEmbedded(await createEmptyPGlite());
     return withDrop(db, async () => undefined);
   }
   const name = `${DATABASE_PREFIX}${runId()}_${randomBytes(6).toString('hex')}`;
   await admin().query(`CREATE DATABASE "${name}"`);
   const db = await openDatabase({ url: withDatabaseName(TEST_SERVER_URL, name), poolSize: 2 });
   return withDrop(db, () => dropDatabase(name));
+}
+
+/** The unit project (vitest.config.ts) sets TEST_NO_SERVICES: a test that needs a database is not a unit test. */
+function refuseInUnitTests(): void {
+  if (process.env.TEST_NO_SERVICES) {
+    throw new Error('this test needs a database: move it out of UNIT_TESTS in vitest.config.ts');
+  }
 }
 
 // --- Postgres --------------------------------------------------------------------------------------------
@@ -206,6 +215,7 @@ function isBusy(error: unknown): boolean {
 const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/test-db', import.meta.url));
 
 let snapshot: Promise<Blob> | undefined;
+let emptySnapshot: Promise<Blob> | undefined;
 
 async function createEmbeddedDatabase(): Promise<TestDatabase> {
   const client = new PGlite({ loadDataDir: await ensureEmbeddedSnapshot() });
@@ -226,16 +236,33 @@ export function ensureEmbeddedSnapshot(): Promise<Blob> {
   return snapshot;
 }
 
-async function loadOrBuildSnapshot(): Promise<Blob> {
-  const file = path.join(
-    CACHE_DIR,
-    `pglite-${await pgliteVersion()}-${(await migrationsHash()).slice(0, 16)}.tar`,
-  );
+/**
+ * An in-memory PGlite as `new PGlite('memory://')` leaves it (initdb, nothing else), from a cached dump:
+ * loading one takes about half the time of initdb.
+ */
+export async function createEmptyPGlite(): Promise<PGlite> {
+  emptySnapshot ??= loadOrBuildSnapshot('empty', async () => undefined).catch((error: unknown) => {
+    emptySnapshot = undefined;
+    throw error;
+  });
+  const client = new PGlite({ loadDataDir: await emptySnapshot });
+  await client.waitReady;
+  return client;
+}
+
+async function loadOrBuildSnapshot(
+  key?: string,
+  prepare: (client: PGlite) => Promise<unknown> = (client) =>
+    applyMigrations(embeddedMigrationAdapter(client), MIGRATIONS_DIR),
+): Promise<Blob> {
+  key ??= (await migrationsHash()).slice(0, 16);
+  const file = path.join(CACHE_DIR, `pglite-${await pgliteVersion()}-${key}.tar`);
   const cached = await readFile(file).catch(() => undefined);
   if (cached) return new Blob([cached]);
   const client = new PGlite('memory://');
   try {
-    await applyMigrations(embeddedMigrationAdapter(client), MIGRATIONS_DIR);
+    await client.waitReady;
+    await prepare(client);
     const dump = await client.dumpDataDir('none');
     // Written aside and renamed: concurrent workers may build it at once, and none may read half a file.
     await mkdir(CACHE_DIR, { recursive: true });
@@ -249,10 +276,14 @@ async function loadOrBuildSnapshot(): Promise<Blob> {
   }
 }
 
-/** Snapshots of earlier migration states are 40 MB each and never used again. */
+/** Snapshots of earlier migration states (or PGlite versions) are 40 MB each and never used again. */
 async function removeOtherSnapshots(keep: string): Promise<void> {
   const files = await readdir(CACHE_DIR).catch(() => []);
-  const stale = files.filter((file) => file.startsWith('pglite-') && file.endsWith('.tar') && file !== keep);
+  const isEmpty = (file: string) => file.endsWith('-empty.tar');
+  const stale = files.filter(
+    (file) =>
+      file.startsWith('pglite-') && file.endsWith('.tar') && file !== keep && isEmpty(file) === isEmpty(keep),
+  );
   await Promise.all(stale.map((file) => rm(path.join(CACHE_DIR, file), { force: true })));
 }
 

@@ -15,6 +15,7 @@ const require = createRequire(import.meta.url);
 const UNIT_TESTS = [
   'test/actor-guard.test.ts',
   'test/ai/classifier-goals.test.ts',
+  'test/architecture-doc.test.ts',
   'test/ai/evaluation.test.ts',
   'test/ai/labels.test.ts',
   'test/ai/learned-model.test.ts',
@@ -26,6 +27,7 @@ const UNIT_TESTS = [
   'test/config.test.ts',
   'test/console-assets.test.ts',
   'test/jobs/in-process-queue.test.ts',
+  'test/layers.test.ts',
   'test/notifications/email.test.ts',
   'test/notifications/whatsapp.test.ts',
   'test/operation-limits.test.ts',

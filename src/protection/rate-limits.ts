@@ -48,10 +48,24 @@ const MESSAGES: Record<LimitName, string> = {
   userCost: 'You have used up your query budget for now.',
 };
 
+/** How often tallied budget points are sent to Redis, and how long what Redis said is trusted. */
+const TALLY_FLUSH_MS = 250;
+const TALLY_FRESH_MS = 1000;
+
+interface Tally {
+  /** Points left at the last answer from Redis; `pending` is spent against it. */
+  left: number;
+  pending: number;
+  freshUntil: number;
+  flush?: NodeJS.Timeout;
+}
+
 export class RateLimits {
   private readonly limiters = new Map<LimitName, RateLimiterAbstract>();
   /** Keys this process saw go over a limit, with when they may try again: refused without asking Redis. */
   private readonly blockedUntil = new Map<string, number>();
+  /** spend's local tallies: points spent here and not yet sent, against what Redis last said was left. */
+  private readonly tallies = new Map<string, Tally>();
 
   constructor(
     settings: RateLimitSettings | null,
@@ -92,18 +106,58 @@ export class RateLimits {
   }
 
   /**
-   * Spends `points` of a budget (query cost): an operation that does not fit what is left is refused and
-   * spends nothing, so a refused large operation leaves the budget to small ones.
+   * Spends `points` of a budget (the query cost): an operation that does not fit what is left is refused
+   * and spends nothing, so a refused large operation leaves the budget to small ones. It is charged on
+   * every request, so while the key is far from its limit the points are tallied here and sent to Redis in
+   * one call per key every TALLY_FLUSH_MS: a request does not wait for a round trip. Near the limit, or when
+   * this process has not heard from Redis for TALLY_FRESH_MS, a spend asks Redis before the operation runs,
+   * so refusals stay exact. Processes spending one key at once may pass its limit by what each tallied in
+   * one flush interval; a process that stops loses its last interval's tally.
    */
   async spend(name: LimitName, key: string, points: number): Promise<void> {
-    const refusal = await this.take(name, key, points);
-    if (refusal === null) return;
-    await this.limiters
-      .get(name)
-      ?.reward(hashed(key), points)
-      .catch(() => undefined);
-    this.blockedUntil.delete(`${name}\u0000${key}`);
-    throw rateLimited(MESSAGES[name], refusal);
+    if (!this.limiters.has(name)) return;
+    const id = `${name}\u0000${key}`;
+    const tally = this.tallies.get(id);
+    if (tally && Date.now() < tally.freshUntil && tally.pending + points <= tally.left) {
+      tally.pending += points;
+      tally.flush ??= setTimeout(() => void this.flushTally(name, key, id), TALLY_FLUSH_MS).unref();
+      return;
+    }
+    if (tally) await this.flushTally(name, key, id);
+    const left = await this.spendCounting(name, key, points);
+    if (this.tallies.size > 100_000) this.tallies.clear();
+    this.tallies.set(id, { left, pending: 0, freshUntil: Date.now() + TALLY_FRESH_MS });
+  }
+
+  /** Sends a key's tallied points to Redis; what is left after them decides whether the next spends wait. */
+  private async flushTally(name: LimitName, key: string, id: string): Promise<void> {
+    const tally = this.tallies.get(id);
+    if (!tally) return;
+    if (tally.flush) clearTimeout(tally.flush);
+    const { pending } = tally;
+    tally.flush = undefined;
+    tally.pending = 0;
+    if (pending === 0) return;
+    try {
+      const state = await this.limiters.get(name)!.consume(hashed(key), pending);
+      tally.left = state.remainingPoints;
+      tally.freshUntil = Date.now() + TALLY_FRESH_MS;
+    } catch {
+      // Over the limit (already spent: those operations ran), or no answer: the next spend asks Redis.
+      tally.left = 0;
+    }
+  }
+
+  /** Spends at once in Redis (refused: spends nothing); the points left after it. */
+  private async spendCounting(name: LimitName, key: string, points: number): Promise<number> {
+    const limiter = this.limiters.get(name)!;
+    try {
+      return (await limiter.consume(hashed(key), points)).remainingPoints;
+    } catch (outcome) {
+      if (!(outcome instanceof RateLimiterRes)) return 0;
+      await limiter.reward(hashed(key), points).catch(() => undefined);
+      throw rateLimited(MESSAGES[name], outcome.msBeforeNext / 1000);
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +93,9 @@ export async function spawnService(input: {
  * Redis. ROLE defaults to `api` so jobs are queued but run elsewhere (the scenario starts workers if it
  * wants them).
  */
+/** One per bench run: the platform processes of a run share their rate limits, as one deployment's do. */
+const BENCH_RATE_LIMIT_PREFIX = `rl-bench-${randomBytes(4).toString('hex')}`;
+
 export function startPlatform(input: {
   databaseUrl: string;
   redisUrl: string;
@@ -110,6 +114,8 @@ export function startPlatform(input: {
       ROLE: input.role ?? 'api',
       LOG_LEVEL: 'warn',
       SEED_DEMO: 'false',
+      // Counters of its own: earlier runs (and tests) on this Redis must not have used up its sign-ups.
+      RATE_LIMIT_PREFIX: BENCH_RATE_LIMIT_PREFIX,
       ...input.env,
     },
   });

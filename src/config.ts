@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { OperationLimits } from './graphql/operation-limits.js';
 import type { RateLimitSettings, RateWindow } from './protection/rate-limits.js';
 
 /** Thrown when the environment is invalid; its message is the one line printed before exiting. */
@@ -119,6 +118,20 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Limits on the shape of an operation (src/graphql/operation-limits.ts checks them). */
+export interface OperationLimits {
+  /** Lexical tokens in the document. */
+  maxTokens: number;
+  /** Nesting of fields. */
+  maxDepth: number;
+  /** Cost: every field 1, connections multiply their selection by their page size. */
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Nested lists inside introspection (`types`, `fields`, `interfaces`, …) on one path. */
+  maxIntrospectionDepth: number;
+}
 
 export interface Config {
   port: number;

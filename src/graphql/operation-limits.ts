@@ -27,19 +27,9 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { OperationLimits } from '../config.js';
 
-export interface OperationLimits {
-  /** Lexical tokens in the document. */
-  maxTokens: number;
-  /** Nesting of fields. */
-  maxDepth: number;
-  /** Cost: every field 1, connections multiply their selection by their page size. */
-  maxCost: number;
-  maxAliases: number;
-  maxDirectives: number;
-  /** Nested lists inside introspection (`types`, `fields`, `interfaces`, …) on one path. */
-  maxIntrospectionDepth: number;
-}
+export type { OperationLimits } from '../config.js';
 
 export type LimitCode =
   | 'QUERY_TOO_MANY_TOKENS'

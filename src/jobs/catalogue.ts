@@ -3,9 +3,13 @@
 // through `outboxJob` (typed by the schema); the workers (src/workers/) give each kind its handler and
 // parse every payload with its schema before the handler sees it. docs/architecture.md lists them.
 import { z } from 'zod';
-import type { OutboxJobInput } from './outbox.js';
-import type { Schedule } from './reconciler.js';
-import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS, type QueueName } from './queue.js';
+import {
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  type OutboxJobInput,
+  type QueueName,
+  type Schedule,
+} from './queue.js';
 
 /** How often a job is tried and how long it waits between tries (waits double, capped at MAX_BACKOFF_MS). */
 export interface RetryPolicy {

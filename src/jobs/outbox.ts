@@ -7,21 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../kernel/logger.js';
 import { retryPolicyOf } from './catalogue.js';
-import { type JobQueue, type NewJob, type QueueName, queueNames } from './queue.js';
-
-export interface OutboxJobInput {
-  queue: QueueName;
-  name: string;
-  /** By convention carries `organizationId` (the failed-jobs view filters on it) and ids, not rows. */
-  payload: Prisma.InputJsonValue;
-  /** Not relayed before this time (default: at once). */
-  availableAt?: Date;
-  /**
-   * Makes the row's id a function of this key: queueing the same key again while its row exists adds
-   * nothing (e.g. one retry per delivery and due time, however many runs ask for it).
-   */
-  key?: string;
-}
+import { type JobQueue, type NewJob, type OutboxJobInput, type QueueName, queueNames } from './queue.js';
 
 /** A UUID (version 8, RFC 9562) derived from a key: the same key, the same id. */
 export function idForKey(key: string): string {

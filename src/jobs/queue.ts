@@ -3,6 +3,8 @@
  * semantics (retries with exponential backoff, delays, deterministic job ids, repeatable schedules).
  * Jobs carry ids, never copies of rows; a job id seen before is not enqueued again.
  */
+import type { Prisma } from '../generated/prisma/client.js';
+
 export const queueNames = ['classification', 'notifications', 'sentiment', 'metrics', 'routing'] as const;
 export type QueueName = (typeof queueNames)[number];
 
@@ -94,4 +96,26 @@ export interface JobQueue {
   requeue(job: NewJob): Promise<void>;
   /** Stops taking jobs, lets running ones finish (or returns them to the queue), closes connections. */
   close(): Promise<void>;
+}
+
+/** A job as a service queues it through the transactional outbox (src/jobs/outbox.ts). */
+export interface OutboxJobInput {
+  queue: QueueName;
+  name: string;
+  /** By convention carries `organizationId` (the failed-jobs view filters on it) and ids, not rows. */
+  payload: Prisma.InputJsonValue;
+  /** Not relayed before this time (default: at once). */
+  availableAt?: Date;
+  /**
+   * Makes the row's id a function of this key: queueing the same key again while its row exists adds
+   * nothing (e.g. one retry per delivery and due time, however many runs ask for it).
+   */
+  key?: string;
+}
+
+/** A clock-driven job: the queue adds it at each time of its cron pattern (UTC). */
+export interface Schedule {
+  queue: QueueName;
+  name: string;
+  cron: string;
 }

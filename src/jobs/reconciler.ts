@@ -13,13 +13,7 @@
 import { type Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../kernel/logger.js';
 import { jobOfRow } from './outbox.js';
-import { type JobQueue, type QueueName, queueNames } from './queue.js';
-
-export interface Schedule {
-  queue: QueueName;
-  name: string;
-  cron: string;
-}
+import { type JobQueue, type QueueName, queueNames, type Schedule } from './queue.js';
 
 export interface ReconcilerOptions {
   /** How often a pass runs (default 15 s). */

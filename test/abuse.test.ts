@@ -131,6 +131,10 @@ describe('abuse: operation limits, bad input and production defaults', () => {
     expect(large.statements).toBe(0);
     const smallAgain = await send(query, { variables: { id: appServiceId, n: 2, m: 2 } });
     expect(smallAgain.body.errors).toBeUndefined();
+    // Measures are kept per document and variables: the same refusal again is still a refusal, still no SQL.
+    const largeAgain = await send(query, { variables: { id: appServiceId, n: 100, m: 200 } });
+    expect(codes(largeAgain)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(largeAgain.statements).toBe(0);
   });
 
   it('refuses too many aliases, __typename included: QUERY_TOO_MANY_ALIASES', async () => {

@@ -272,6 +272,8 @@ export const dashboardScenario: Scenario = {
           baseline: median(limitPairs.map((pair) => pair.unlimited)),
           baselineLabel: 'the same build with OPERATION_LIMITS=off RATE_LIMITS=off',
           goal: { op: '>=', value: 0.95 },
+          // Paired runs: the median of the pairs' ratios (the machine's speed moves between pairs).
+          ratio: median(limitPairs.map((pair) => pair.ours / pair.unlimited)),
           detail: { ...detail, limitPairs, pairRatios: limitPairs.map((pair) => pair.ours / pair.unlimited) },
         }),
         report({

@@ -10,8 +10,10 @@ export function compare(input: {
   baselineLabel: string;
   goal?: Goal;
   detail?: Record<string, unknown>;
+  /** A paired measurement's own ratio (the median of its pairs' ratios) instead of ours / baseline. */
+  ratio?: number;
 }): Measurement {
-  const ratio = input.baseline === 0 ? Number.NaN : input.ours / input.baseline;
+  const ratio = input.ratio ?? (input.baseline === 0 ? Number.NaN : input.ours / input.baseline);
   return { ...input, ratio, ...(input.goal ? { met: meets(ratio, input.goal) } : {}) };
 }
 

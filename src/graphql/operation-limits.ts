@@ -69,6 +69,8 @@ export function limitExceeded(code: LimitCode, what: string, actual: number | un
 }
 
 const measures = new WeakMap<object, OperationMeasure>();
+const MAX_CACHED_VARIABLES_CHARS = 2048;
+const MAX_CACHED_VARIABLES_PER_DOCUMENT = 256;
 
 /** The measure of the operation this context runs (absent when the limits are off). */
 export function operationMeasureOf(context: object): OperationMeasure | undefined {
@@ -88,6 +90,22 @@ interface RequestParams {
  */
 export function useOperationLimits(limits: OperationLimits): Plugin {
   const staticRules = limitRules(limits);
+  // A dashboard sends the same few operations with the same variables again and again: their measure is
+  // kept per parsed document (Yoga's parse cache hands out the same one) and variables, so a repeated
+  // request does not walk its operation again. Large variables (a batch of messages) are measured afresh.
+  const measured = new WeakMap<DocumentNode, Map<string, ReturnType<typeof measureOperation>>>();
+  const measureCached = (schema: GraphQLSchema, document: DocumentNode, request: RequestParams) => {
+    const key = `${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
+    if (key.length > MAX_CACHED_VARIABLES_CHARS) return measureOperation(schema, document, request, limits);
+    let byVariables = measured.get(document);
+    if (!byVariables) measured.set(document, (byVariables = new Map()));
+    const hit = byVariables.get(key);
+    if (hit) return hit;
+    const result = measureOperation(schema, document, request, limits);
+    if (byVariables.size >= MAX_CACHED_VARIABLES_PER_DOCUMENT) byVariables.clear();
+    byVariables.set(key, result);
+    return result;
+  };
   return {
     onParse({ setParseFn }) {
       setParseFn((source, options) => {
@@ -117,7 +135,7 @@ export function useOperationLimits(limits: OperationLimits): Plugin {
       return ({ valid }) => {
         if (!valid) return;
         const request = (context as { params?: RequestParams }).params ?? {};
-        const measured = measureOperation(schema, documentAST, request, limits);
+        const measured = measureCached(schema, documentAST, request);
         if (measured.error) throw measured.error;
         measures.set(context, measured.measure);
       };

@@ -93,9 +93,6 @@ export async function spawnService(input: {
  * Redis. ROLE defaults to `api` so jobs are queued but run elsewhere (the scenario starts workers if it
  * wants them).
  */
-/** One per bench run: the platform processes of a run share their rate limits, as one deployment's do. */
-const BENCH_RATE_LIMIT_PREFIX = `rl-bench-${randomBytes(4).toString('hex')}`;
-
 export function startPlatform(input: {
   databaseUrl: string;
   redisUrl: string;
@@ -114,8 +111,9 @@ export function startPlatform(input: {
       ROLE: input.role ?? 'api',
       LOG_LEVEL: 'warn',
       SEED_DEMO: 'false',
-      // Counters of its own: earlier runs (and tests) on this Redis must not have used up its sign-ups.
-      RATE_LIMIT_PREFIX: BENCH_RATE_LIMIT_PREFIX,
+      // Counters of its own: earlier scenarios, runs and tests on this Redis must not have used up its
+      // sign-ups (the abuse scenario floods signUp on purpose).
+      RATE_LIMIT_PREFIX: `rl-bench-${randomBytes(4).toString('hex')}`,
       ...input.env,
     },
   });

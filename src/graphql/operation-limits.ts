@@ -70,7 +70,7 @@ export function limitExceeded(code: LimitCode, what: string, actual: number | un
 
 const measures = new WeakMap<object, OperationMeasure>();
 const MAX_CACHED_VARIABLES_CHARS = 2048;
-const MAX_CACHED_VARIABLES_PER_DOCUMENT = 256;
+const MAX_CACHED_MEASURES = 1000;
 
 /** The measure of the operation this context runs (absent when the limits are off). */
 export function operationMeasureOf(context: object): OperationMeasure | undefined {
@@ -92,18 +92,24 @@ export function useOperationLimits(limits: OperationLimits): Plugin {
   const staticRules = limitRules(limits);
   // A dashboard sends the same few operations with the same variables again and again: their measure is
   // kept per parsed document (Yoga's parse cache hands out the same one) and variables, so a repeated
-  // request does not walk its operation again. Large variables (a batch of messages) are measured afresh.
-  const measured = new WeakMap<DocumentNode, Map<string, ReturnType<typeof measureOperation>>>();
+  // request does not walk its operation again. One bounded cache for all documents, so that many documents
+  // times many variables cannot grow it (at most MAX_CACHED_MEASURES keys of MAX_CACHED_VARIABLES_CHARS);
+  // large variables (a batch of messages) are measured afresh.
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let nextDocumentId = 0;
+  const cache = new Map<string, ReturnType<typeof measureOperation>>();
   const measureCached = (schema: GraphQLSchema, document: DocumentNode, request: RequestParams) => {
-    const key = `${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
-    if (key.length > MAX_CACHED_VARIABLES_CHARS) return measureOperation(schema, document, request, limits);
-    let byVariables = measured.get(document);
-    if (!byVariables) measured.set(document, (byVariables = new Map()));
-    const hit = byVariables.get(key);
+    const variables = `${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
+    if (variables.length > MAX_CACHED_VARIABLES_CHARS)
+      return measureOperation(schema, document, request, limits);
+    let documentId = documentIds.get(document);
+    if (documentId === undefined) documentIds.set(document, (documentId = nextDocumentId++));
+    const key = `${documentId}\u0000${variables}`;
+    const hit = cache.get(key);
     if (hit) return hit;
     const result = measureOperation(schema, document, request, limits);
-    if (byVariables.size >= MAX_CACHED_VARIABLES_PER_DOCUMENT) byVariables.clear();
-    byVariables.set(key, result);
+    if (cache.size >= MAX_CACHED_MEASURES) cache.clear();
+    cache.set(key, result);
     return result;
   };
   return {

@@ -10,8 +10,10 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { ServerOptions as WsServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { Actor } from './auth/actor.js';
 import { withConsole } from './console-assets.js';
 import { QueryScope } from './db/query-cancellation.js';
+import type { SubscriptionGroups } from './graphql/subscription-groups.js';
 import { addressOfRequest } from './protection/client-address.js';
 import {
   credentialsFromConnectionParams,
@@ -26,12 +28,18 @@ export const CONNECTION_INIT_TIMEOUT_MS = 10_000;
 
 export interface RunningServer {
   yoga: Yoga;
+  /** The live subscriptions, grouped by what they compute (for metrics and tests). */
+  subscriptionGroups: SubscriptionGroups;
   http: Server;
   url: string;
   stop(): Promise<void>;
 }
 
 type Executor = NonNullable<WsServerOptions['execute']>;
+/** What a socket keeps: who connection_init authenticated, and when (see SocketContext.connectionActor). */
+interface ConnectionExtra {
+  authenticated?: { actor: Actor; at: number };
+}
 interface EnvelopedRoot {
   execute: Executor;
   subscribe: Executor;
@@ -68,7 +76,7 @@ export function withQueryScopes(handler: RequestListener, timeoutMs: number): Re
 }
 
 export async function startServer(deps: AppDeps, options: ServerOptions): Promise<RunningServer> {
-  const { yoga, authenticator, credentialWatch, failureLog } = createGraphQLApi(deps);
+  const { yoga, authenticator, credentialWatch, failureLog, subscriptionGroups } = createGraphQLApi(deps);
   const api = resolveApiOptions(deps.api);
   await credentialWatch.start();
   // The agent console at /console (and / redirects there); everything else is the GraphQL app.
@@ -85,6 +93,7 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
             credentialsFromConnectionParams(ctx.connectionParams),
             addressOfRequest(ctx.extra.request, api.trustProxyHops),
           );
+          (ctx.extra as ConnectionExtra).authenticated = { actor, at: Date.now() };
           return actor.isAuthenticated;
         } catch {
           return false;
@@ -109,6 +118,7 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
+          connectionActor: (ctx.extra as ConnectionExtra).authenticated,
         });
         // As over HTTP: parse and validate (with the operation limits) before the context, so that a
         // refused operation costs no authentication and no SQL.
@@ -163,7 +173,7 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
     return stopping;
   };
 
-  return { yoga, http, url, stop };
+  return { yoga, subscriptionGroups, http, url, stop };
 }
 
 /** `extensions.http` tells Yoga the HTTP status; a WebSocket message has none, so it is left out. */

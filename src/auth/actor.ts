@@ -57,6 +57,19 @@ export class Actor {
     this.grants.set(organizationId, rolePermissions[role]);
   }
 
+  /**
+   * Who sees the same data as this actor: actors of one class share executions of live subscriptions
+   * (src/graphql/subscription-groups.ts). A user's class is their roles, organization by organization (every
+   * permission check and tenancy filter reads only those); an API key is a class of its own, because a
+   * key may see its own record (`ApiKey` authorization) and keys are few.
+   */
+  get authorizationClass(): string {
+    if (this.kind === 'apiKey') return `apiKey:${this.apiKey!.id}`;
+    if (this.kind === 'anonymous') return 'anonymous';
+    const roles = [...this.roles].map(([organizationId, role]) => `${organizationId}=${role}`).sort();
+    return `user:${roles.join(',')}`;
+  }
+
   get isAuthenticated(): boolean {
     return this.kind !== 'anonymous';
   }

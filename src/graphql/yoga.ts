@@ -17,6 +17,7 @@ import { useRequestGuards } from './request-guards.js';
 import { CredentialWatch } from '../realtime/credential-changes.js';
 import type { TopicBus } from '../realtime/topic-bus.js';
 import { SharedLookup } from '../realtime/shared-lookup.js';
+import { SubscriptionGroups, useSubscriptionGroups } from './subscription-groups.js';
 import { schema } from '../resolvers/schema.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { DomainError } from '../kernel/errors.js';
@@ -51,7 +52,16 @@ export interface SocketContext {
   connectionParams?: Readonly<Record<string, unknown>>;
   /** The Node request (HTTP, or the WebSocket upgrade): where the caller's address comes from. */
   req?: IncomingMessage;
+  /** Who the socket's connection_init authenticated, and when (graphql-ws operations only). */
+  connectionActor?: { actor: Actor; at: number };
 }
+
+/**
+ * A subscription sent right after connection_init (what clients do) acts as the actor the connection
+ * was just authenticated as, instead of a second lookup with the same credentials. Later subscriptions
+ * authenticate afresh, as do all HTTP requests.
+ */
+export const CONNECTION_ACTOR_REUSE_MS = 1000;
 
 export type Yoga = YogaServerInstance<SocketContext, Context>;
 
@@ -143,6 +153,8 @@ export interface GraphQLApi {
   credentialWatch: CredentialWatch;
   /** Refused requests, counted; flush() writes what the current window holds. */
   failureLog: FailureLog;
+  /** Live subscriptions sharing their executions. */
+  subscriptionGroups: SubscriptionGroups;
 }
 
 export function createGraphQLApi(deps: AppDeps): GraphQLApi {
@@ -157,6 +169,7 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
   const failureLog = new FailureLog(logger);
   const authenticator = new Authenticator(deps.db, rateLimits, failureLog);
   const credentialWatch = new CredentialWatch(deps.bus, logger);
+  const subscriptionGroups = new SubscriptionGroups();
   const yoga = createYoga<SocketContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -166,13 +179,16 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
     logging: yogaLogger(logger),
     maskedErrors: { maskError },
     maxRequestBodySize: api.maxRequestBodyBytes,
-    context: async ({ request, connectionParams, req }): Promise<Context> => {
+    context: async ({ request, connectionParams, req, connectionActor }): Promise<Context> => {
       const credentials = connectionParams
         ? credentialsFromConnectionParams(connectionParams)
         : credentialsFromRequest(request);
       const clientAddress = addressOfRequest(req, api.trustProxyHops);
       try {
-        const actor = await authenticator.actorFor(credentials, clientAddress);
+        const actor =
+          connectionActor && Date.now() - connectionActor.at < CONNECTION_ACTOR_REUSE_MS
+            ? connectionActor.actor
+            : await authenticator.actorFor(credentials, clientAddress);
         return {
           actor,
           actorGuard: new ActorGuard(credentialChecks, credentials, actor, settings.subscriberRecheckMs),
@@ -194,6 +210,7 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
       ...(api.operationLimits ? [useOperationLimits(api.operationLimits)] : []),
       ...(api.fieldSuggestions ? [] : [useHiddenSuggestions()]),
       useRequestGuards({ anonymousIntrospection: api.anonymousIntrospection }),
+      useSubscriptionGroups(subscriptionGroups),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async () => {
@@ -204,5 +221,5 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
       }),
     ],
   });
-  return { yoga, authenticator, credentialWatch, failureLog };
+  return { yoga, authenticator, credentialWatch, failureLog, subscriptionGroups };
 }

@@ -14,6 +14,7 @@ const require = createRequire(import.meta.url);
  */
 const UNIT_TESTS = [
   'test/actor-guard.test.ts',
+  'test/recent-api-keys.test.ts',
   'test/ai/classifier-goals.test.ts',
   'test/architecture-doc.test.ts',
   'test/ai/evaluation.test.ts',

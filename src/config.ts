@@ -111,6 +111,7 @@ const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   WORKER_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   // What the API shows about itself; the defaults depend on NODE_ENV=production.
   GRAPHIQL: booleanText.optional(),
   GRAPHQL_FIELD_SUGGESTIONS: booleanText.optional(),
@@ -178,6 +179,8 @@ export interface Config {
   };
   /** A request that has not started answering by then is cancelled, its SQL with it (0: no limit). */
   requestTimeoutMs: number;
+  /** How long an accepted API key is trusted without a lookup (0: every request looks it up). */
+  apiKeyCacheMs: number;
   graphiql: boolean;
   fieldSuggestions: boolean;
   anonymousIntrospection: boolean;
@@ -190,6 +193,7 @@ export type ApiOptions = Pick<
   | 'maxRequestBodyBytes'
   | 'trustProxyHops'
   | 'requestTimeoutMs'
+  | 'apiKeyCacheMs'
   | 'graphiql'
   | 'fieldSuggestions'
   | 'anonymousIntrospection'
@@ -201,6 +205,7 @@ export function apiOptionsOf(config: Config): ApiOptions {
     maxRequestBodyBytes: config.maxRequestBodyBytes,
     trustProxyHops: config.trustProxyHops,
     requestTimeoutMs: config.requestTimeoutMs,
+    apiKeyCacheMs: config.apiKeyCacheMs,
     graphiql: config.graphiql,
     fieldSuggestions: config.fieldSuggestions,
     anonymousIntrospection: config.anonymousIntrospection,
@@ -305,6 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workerStatementTimeoutMs: e.WORKER_STATEMENT_TIMEOUT_MS,
     },
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    apiKeyCacheMs: e.API_KEY_CACHE_SECONDS * 1000,
     graphiql: developmentOnly(e.GRAPHIQL),
     fieldSuggestions: developmentOnly(e.GRAPHQL_FIELD_SUGGESTIONS),
     anonymousIntrospection: developmentOnly(e.INTROSPECTION_ANONYMOUS),

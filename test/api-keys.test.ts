@@ -28,7 +28,9 @@ describe.each(backends)('API key lifecycle on %s', (kind) => {
   let owner: Awaited<ReturnType<typeof signUp>>;
   let orgId: string;
   beforeAll(async () => {
-    app = await createTestApp(kind);
+    // These tests move the clock by editing rows (lastUsedAt, expiresAt), which a key accepted a moment
+    // ago would not see: here every request looks its key up. The cache is tested on its own below.
+    app = await createTestApp(kind, { api: { apiKeyCacheMs: 0 } });
     owner = await signUp(app, 'key-owner');
     orgId = await createOrganization(app, owner.token, 'Keys Org');
   });
@@ -243,5 +245,53 @@ describe.each(backends)('API key lifecycle on %s', (kind) => {
       );
       expect(listed.data?.node.apiKeys.totalCount).toBe(0);
     }
+  });
+});
+
+describe.each(backends)('recently accepted API keys on %s', (kind) => {
+  let app: TestApp;
+  let owner: { token: string };
+  let orgId: string;
+
+  beforeAll(async () => {
+    app = await createTestApp(kind);
+    owner = await signUp(app, 'key-cache-owner');
+    orgId = await createOrganization(app, owner.token, 'Key Cache Co');
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  /** The statements one request sends that read or write the api_keys table. */
+  const keyLookups = async (secret: string) => {
+    const statements: string[] = [];
+    const stop = app.db.onQuery((sql) => statements.push(sql));
+    try {
+      const response = await app.gql(KEY_VIEWER, {}, { apiKey: secret });
+      expect(response.errors).toBeUndefined();
+    } finally {
+      stop();
+    }
+    return statements.filter((sql) => sql.includes('"api_keys"') && !sql.includes('"viewer"'));
+  };
+
+  it('does not look up a key it accepted a moment ago', async () => {
+    const key = await createApiKey(app, owner.token, orgId, ['CONVERSATIONS_READ']);
+    expect((await keyLookups(key.secret)).length).toBeGreaterThan(0);
+    const again = await keyLookups(key.secret);
+    // Only the viewer's own `apiKey { … }` selection reads the table; authentication does not.
+    expect(again.filter((sql) => sql.includes('"prefix" =')).length).toBe(0);
+  });
+
+  it('refuses a revoked key at once, though it was accepted a moment ago', async () => {
+    const key = await createApiKey(app, owner.token, orgId, ['CONVERSATIONS_READ']);
+    expect((await app.gql(KEY_VIEWER, {}, { apiKey: key.secret })).errors).toBeUndefined();
+    const revoked = await app.gql(
+      `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { status } }`,
+      { input: { id: key.apiKey.id } },
+      { token: owner.token },
+    );
+    expect(revoked.errors).toBeUndefined();
+    expect(codesOf(await app.gql(KEY_VIEWER, {}, { apiKey: key.secret }))).toEqual(['UNAUTHENTICATED']);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topic } from '../src/realtime/topics.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { createApiKey, createAppService, createOrganization, rawId, signUp } from './support/fixtures.js';
-import { startLiveServer, subscribe, waitForListeners, type LiveServer } from './support/live.js';
+import { eventually, startLiveServer, subscribe, waitForListeners, type LiveServer } from './support/live.js';
 
 const MESSAGE_ADDED = `subscription($appServiceId: ID) { messageAdded(appServiceId: $appServiceId) { id } }`;
 
@@ -21,8 +21,9 @@ describe('live revocation across api processes (Redis)', () => {
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
     const settings = { subscriberRecheckMs: 60_000 };
-    one = await startLiveServer(db, { redis: true, settings });
-    other = await startLiveServer(db, { redis: true, settings });
+    const api = { apiKeyCacheMs: 60_000 };
+    one = await startLiveServer(db, { redis: true, settings, api });
+    other = await startLiveServer(db, { redis: true, settings, api });
     owner = await signUp(one, 'revoker');
     organizationId = await createOrganization(one, owner.token, 'Revoke Co');
     appServiceId = await createAppService(one, owner.token, organizationId);
@@ -72,6 +73,27 @@ describe('live revocation across api processes (Redis)', () => {
     expect(kept.errors).toEqual([]);
     await ended.stop();
     await kept.stop();
+  });
+
+  it('refuses a revoked key at once on every process, even one that accepted it a moment ago', async () => {
+    const key = await createApiKey(one, owner.token, organizationId, ['CONVERSATIONS_READ']);
+    const VIEWER = '{ viewer { apiKey { name } } }';
+    // `other` accepts the key and keeps it for API_KEY_CACHE_SECONDS (60 s here: longer than the wait below).
+    expect((await other.gql(VIEWER, {}, { apiKey: key.secret })).errors).toBeUndefined();
+    const revoked = await one.gql(
+      `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { status } }`,
+      { input: { id: key.apiKey.id } },
+      { token: owner.token },
+    );
+    expect(revoked.errors).toBeUndefined();
+    await eventually(
+      async () => {
+        const response = await other.gql(VIEWER, {}, { apiKey: key.secret });
+        return response.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED';
+      },
+      'the revocation reaches the other process',
+      3_000,
+    );
   });
 
   it('ends the subscriptions of a revoked API key', async () => {

@@ -67,7 +67,12 @@ async function authenticateApiKey(prisma: PrismaClient, key: string, now: Date):
       data: { lastUsedAt: now },
     });
   }
-  return Actor.forApiKey({ id: row.id, organizationId: row.organizationId, scopes: row.scopes });
+  return Actor.forApiKey({
+    id: row.id,
+    organizationId: row.organizationId,
+    scopes: row.scopes,
+    expiresAt: row.expiresAt,
+  });
 }
 
 async function authenticateSession(prisma: PrismaClient, token: string, now: Date): Promise<Actor> {

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { ActorGuard, CredentialChecks } from '../auth/actor-guard.js';
 import { authenticate, type Credentials } from '../auth/authenticate.js';
+import { RecentApiKeys } from '../auth/recent-api-keys.js';
 import type { Actor } from '../auth/actor.js';
 import { apiOptionsOf, loadConfig, type ApiOptions } from '../config.js';
 import type { Context } from './context.js';
@@ -112,6 +113,8 @@ export class Authenticator {
     private readonly db: Database,
     private readonly rateLimits: RateLimits,
     private readonly failures: FailureLog,
+    /** API keys accepted a moment ago, trusted without a lookup (see RecentApiKeys). */
+    readonly recentApiKeys: RecentApiKeys = new RecentApiKeys(0),
   ) {}
 
   async actorFor(credentials: Credentials, address: string): Promise<Actor> {
@@ -123,9 +126,12 @@ export class Authenticator {
         throw error;
       }
     }
-    let actor: Actor;
+    let actor: Actor | undefined = this.recentApiKeys.get(credentials);
     try {
-      actor = await authenticate(this.db.prisma, credentials);
+      if (!actor) {
+        actor = await authenticate(this.db.prisma, credentials);
+        this.recentApiKeys.remember(credentials, actor);
+      }
     } catch (error) {
       if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') {
         this.failures.note('credentials refused', address, { reason: error.message });
@@ -167,8 +173,14 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
   const credentialChecks = new CredentialChecks(deps.db.prisma, settings.subscriberRecheckMs);
   const rateLimits = deps.services.rateLimits ?? RateLimits.none();
   const failureLog = new FailureLog(logger);
-  const authenticator = new Authenticator(deps.db, rateLimits, failureLog);
+  const authenticator = new Authenticator(
+    deps.db,
+    rateLimits,
+    failureLog,
+    new RecentApiKeys(api.apiKeyCacheMs),
+  );
   const credentialWatch = new CredentialWatch(deps.bus, logger);
+  credentialWatch.onAnyChange(() => authenticator.recentApiKeys.forgetAll());
   const subscriptionGroups = new SubscriptionGroups();
   const yoga = createYoga<SocketContext, Context>({
     schema,

@@ -28,6 +28,7 @@ function keysOf(change: CredentialChange): string[] {
 /** The subscriptions of one process, by the credentials they act with. */
 export class CredentialWatch {
   private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly anyChange = new Set<() => void>();
   private stopListening: (() => Promise<unknown>) | undefined;
 
   constructor(
@@ -71,6 +72,12 @@ export class CredentialWatch {
     };
   }
 
+  /** Calls onChange on every credential change, whoever it concerns (caches of credentials forget). */
+  onAnyChange(onChange: () => void): () => void {
+    this.anyChange.add(onChange);
+    return () => this.anyChange.delete(onChange);
+  }
+
   /** How many subscriptions watch any credentials (for tests and metrics). */
   get size(): number {
     let count = 0;
@@ -79,6 +86,7 @@ export class CredentialWatch {
   }
 
   private notify(change: CredentialChange): void {
+    for (const onChange of this.anyChange) onChange();
     for (const key of keysOf(change)) {
       for (const onChange of [...(this.watchers.get(key) ?? [])]) onChange();
     }

@@ -65,7 +65,7 @@ export async function rotateApiKey(
       : input.gracePeriodHours * 3_600_000;
   const graceEnd = new Date(now.getTime() + graceMs);
   const { key, prefix } = generateApiKey();
-  return deps.prisma.$transaction(async (tx) => {
+  const rotated = await deps.prisma.$transaction(async (tx) => {
     // Guarded on rotatedTo being empty, so two concurrent rotations cannot both succeed.
     const claimed = await tx.apiKey.updateMany({
       where: { id: old.id, revokedAt: null, rotatedTo: null },
@@ -87,6 +87,9 @@ export async function rotateApiKey(
     const previous = await tx.apiKey.findUniqueOrThrow({ where: { id: old.id } });
     return { apiKey, secret: key, previous };
   });
+  // The old key now expires: processes that trust it from a recent lookup look it up again.
+  await deps.realtime.credentialsChanged({ kind: 'apiKey', apiKeyId: old.id });
+  return rotated;
 }
 
 async function findManagedKey(deps: ServiceDeps, actor: Actor, id: string) {

@@ -8,11 +8,11 @@ import {
 import type { AddressInfo } from 'node:net';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { ServerOptions as WsServerOptions } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Actor } from './auth/actor.js';
 import { withConsole } from './console-assets.js';
 import { QueryScope } from './db/query-cancellation.js';
+import { bindGraphQLWs } from './graphql/websocket-binding.js';
 import type { SubscriptionGroups } from './graphql/subscription-groups.js';
 import { addressOfRequest } from './protection/client-address.js';
 import {
@@ -36,8 +36,9 @@ export interface RunningServer {
 }
 
 type Executor = NonNullable<WsServerOptions['execute']>;
-/** What a socket keeps: who connection_init authenticated, and when (see SocketContext.connectionActor). */
-interface ConnectionExtra {
+/** What a socket keeps: its caller's address, and who connection_init authenticated, when. */
+interface SocketState {
+  clientAddress: string;
   authenticated?: { actor: Actor; at: number };
 }
 interface EnvelopedRoot {
@@ -83,7 +84,7 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
   const http = createServer(withQueryScopes(withConsole(yoga), api.requestTimeoutMs));
   const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
 
-  const wsCleanup = useServer(
+  const wsCleanup = bindGraphQLWs<SocketState>(
     {
       connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,
       // A bad credential closes the socket with 4403 Forbidden (graphql-ws does so on `false`).
@@ -91,9 +92,9 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
         try {
           const actor = await authenticator.actorFor(
             credentialsFromConnectionParams(ctx.connectionParams),
-            addressOfRequest(ctx.extra.request, api.trustProxyHops),
+            ctx.extra.taken.clientAddress,
           );
-          (ctx.extra as ConnectionExtra).authenticated = { actor, at: Date.now() };
+          ctx.extra.taken.authenticated = { actor, at: Date.now() };
           return actor.isAuthenticated;
         } catch {
           return false;
@@ -113,12 +114,12 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
             }),
           ];
         }
+        // Only what the context needs: the operation's context must not hold the socket's state.
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
+          connectionParams: ctx.connectionParams,
+          clientAddress: ctx.extra.taken.clientAddress,
           params: payload,
-          connectionActor: (ctx.extra as ConnectionExtra).authenticated,
+          connectionActor: ctx.extra.taken.authenticated,
         });
         // As over HTTP: parse and validate (with the operation limits) before the context, so that a
         // refused operation costs no authentication and no SQL.
@@ -150,6 +151,7 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
       },
     },
     wsServer,
+    (request) => ({ clientAddress: addressOfRequest(request, api.trustProxyHops) }),
   );
 
   await new Promise<void>((resolve) => http.listen(options.port, options.host, resolve));

@@ -53,6 +53,8 @@ export interface SocketContext {
   connectionParams?: Readonly<Record<string, unknown>>;
   /** The Node request (HTTP, or the WebSocket upgrade): where the caller's address comes from. */
   req?: IncomingMessage;
+  /** The caller's address, taken from the upgrade request when the socket opened (graphql-ws operations). */
+  clientAddress?: string;
   /** Who the socket's connection_init authenticated, and when (graphql-ws operations only). */
   connectionActor?: { actor: Actor; at: number };
 }
@@ -191,11 +193,17 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
     logging: yogaLogger(logger),
     maskedErrors: { maskError },
     maxRequestBodySize: api.maxRequestBodyBytes,
-    context: async ({ request, connectionParams, req, connectionActor }): Promise<Context> => {
+    context: async ({
+      request,
+      connectionParams,
+      req,
+      clientAddress: socketAddress,
+      connectionActor,
+    }): Promise<Context> => {
       const credentials = connectionParams
         ? credentialsFromConnectionParams(connectionParams)
         : credentialsFromRequest(request);
-      const clientAddress = addressOfRequest(req, api.trustProxyHops);
+      const clientAddress = socketAddress ?? addressOfRequest(req, api.trustProxyHops);
       try {
         const actor =
           connectionActor && Date.now() - connectionActor.at < CONNECTION_ACTOR_REUSE_MS

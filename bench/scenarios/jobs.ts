@@ -100,9 +100,11 @@ export const jobsScenario: Scenario = {
         // No scheduled sentiment run beside the ones this scenario starts.
         SENTIMENT_CRON: '0 0 1 1 *',
       };
+      // BENCH_WORKER_CPU_PROF=/tmp/prof-jobs profiles the platform's worker (--cpu-prof into that directory).
+      const profileDir = process.env.BENCH_WORKER_CPU_PROF;
       const platformWorker = spawnWorker({
         label: 'platform worker',
-        args: ['dist/main.js'],
+        args: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/main.js'],
         env: platformWorkerEnv,
       });
       cleanup.unshift(() => platformWorker.stop());

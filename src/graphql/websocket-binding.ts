@@ -11,12 +11,15 @@ export interface SocketExtra<Taken> {
 
 /** A ping this often; a socket that has not answered the previous one by then is terminated. */
 export const KEEP_ALIVE_MS = 12_000;
+/** Sockets are pinged in this many turns per period, so ten thousand sockets are not pinged in one tick. */
+const KEEP_ALIVE_TURNS = 60;
 
 /**
  * graphql-ws on a `ws` server, like graphql-ws's own `useServer`, with less kept per socket, because an api
- * process holds tens of thousands of them: one keep-alive timer for all sockets (ws's documented pattern)
- * instead of an interval and a timeout each, and what the callbacks need from the upgrade request (the
- * address) extracted once, so the request and its headers are not held for the life of the socket.
+ * process holds tens of thousands of them: one keep-alive timer for all sockets (each socket has its turn
+ * once per period, the turns spread over it) instead of an interval and a timeout each, and what the
+ * callbacks need from the upgrade request (the address) extracted once, so the request and its headers are
+ * not held for the life of the socket.
  */
 export function bindGraphQLWs<Taken>(
   options: ServerOptions<Record<string, unknown> | undefined, SocketExtra<Taken>>,
@@ -27,21 +30,29 @@ export function bindGraphQLWs<Taken>(
   const server = makeServer(options);
   wsServer.options.handleProtocols = handleProtocols;
   const unanswered = new WeakSet<WebSocket>();
+  const turns = Array.from({ length: KEEP_ALIVE_TURNS }, () => new Set<WebSocket>());
+  let nextTurn = 0;
+  let tick = 0;
   const keepAlive =
     keepAliveMs > 0
-      ? setInterval(() => {
-          for (const socket of wsServer.clients) {
-            if (unanswered.has(socket)) {
-              socket.terminate();
-              continue;
+      ? setInterval(
+          () => {
+            for (const socket of turns[tick++ % KEEP_ALIVE_TURNS]!) {
+              if (unanswered.has(socket)) {
+                socket.terminate();
+                continue;
+              }
+              unanswered.add(socket);
+              socket.ping();
             }
-            unanswered.add(socket);
-            socket.ping();
-          }
-        }, keepAliveMs).unref()
+          },
+          Math.max(1, Math.floor(keepAliveMs / KEEP_ALIVE_TURNS)),
+        ).unref()
       : undefined;
 
   wsServer.on('connection', (socket, request) => {
+    const turn = turns[nextTurn++ % KEEP_ALIVE_TURNS]!;
+    turn.add(socket);
     socket.on('pong', () => unanswered.delete(socket));
     socket.once('error', () => socket.close(CloseCode.InternalServerError, 'Internal server error'));
     const closed = server.opened(
@@ -62,7 +73,10 @@ export function bindGraphQLWs<Taken>(
       },
       { socket, taken: take(request) },
     );
-    socket.once('close', (code, reason) => void closed(code, String(reason)));
+    socket.once('close', (code, reason) => {
+      turn.delete(socket);
+      void closed(code, String(reason));
+    });
   });
 
   return {

@@ -2,6 +2,7 @@ import { databaseOptions, startApplication } from './app.js';
 import { ConfigError, describeBackends, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createLogger } from './kernel/logger.js';
+import { currentRequestId } from './db/query-cancellation.js';
 import { DEMO_LOGIN, seedDemoWorkspace } from './services/demo-seed.js';
 
 async function main() {
@@ -15,7 +16,11 @@ async function main() {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  // Every line logged while a request is served carries its id (x-request-id).
+  const logger = createLogger(config.logLevel, () => {
+    const requestId = currentRequestId();
+    return requestId ? { requestId } : {};
+  });
   logger.info({ role: config.role, backends: describeBackends(config) }, 'starting');
 
   const db = await openDatabase(databaseOptions(config, config.role === 'worker' ? 'worker' : 'api'));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   createServer,
   type IncomingMessage,
@@ -60,7 +61,9 @@ export interface ServerOptions {
  */
 export function withQueryScopes(handler: RequestListener, timeoutMs: number): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
-    const scope = new QueryScope();
+    const requestId = requestIdOf(request);
+    response.setHeader('x-request-id', requestId);
+    const scope = new QueryScope(requestId);
     const timer =
       timeoutMs > 0
         ? setTimeout(() => {
@@ -74,6 +77,13 @@ export function withQueryScopes(handler: RequestListener, timeoutMs: number): Re
     });
     scope.run(() => handler(request, response));
   };
+}
+
+/** A caller's (or its load balancer's) x-request-id when it is a sane token, otherwise a new one. */
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+export function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 export async function startServer(deps: AppDeps, options: ServerOptions): Promise<RunningServer> {

@@ -24,6 +24,9 @@ export class QueryScope {
   private open = true;
   cancelled = false;
 
+  /** The request's id (x-request-id): in its log lines, its response and its errors. */
+  constructor(readonly requestId?: string) {}
+
   /** Runs fn with its statements in this scope. */
   run<T>(fn: () => T): T {
     return scopes.run(this, fn);
@@ -57,6 +60,11 @@ export class QueryScope {
     this.open = false;
     this.running.clear();
   }
+}
+
+/** The id of the request being served, if any (for log lines and error extensions). */
+export function currentRequestId(): string | undefined {
+  return scopes.getStore()?.requestId;
 }
 
 /** Runs fn outside any request's scope: background work started by a request must outlive it. */

@@ -19,6 +19,7 @@ import { CredentialWatch } from '../realtime/credential-changes.js';
 import type { TopicBus } from '../realtime/topic-bus.js';
 import { SharedLookup } from '../realtime/shared-lookup.js';
 import { SubscriptionGroups, useSubscriptionGroups } from './subscription-groups.js';
+import { useAccessLog } from './access-log.js';
 import { schema } from '../resolvers/schema.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { DomainError } from '../kernel/errors.js';
@@ -231,6 +232,7 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
       ...(api.fieldSuggestions ? [] : [useHiddenSuggestions()]),
       useRequestGuards({ anonymousIntrospection: api.anonymousIntrospection }),
       useSubscriptionGroups(subscriptionGroups),
+      useAccessLog(logger),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async () => {

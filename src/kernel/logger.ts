@@ -25,6 +25,7 @@ const REDACT = [
   '*.variables',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: undefined, redact: REDACT });
+/** `fields`: what every line carries besides its own (the id of the request being served). */
+export function createLogger(level: string, fields?: () => Record<string, unknown>): Logger {
+  return pino({ level, base: undefined, redact: REDACT, ...(fields ? { mixin: fields } : {}) });
 }

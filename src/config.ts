@@ -112,6 +112,7 @@ const envSchema = z.object({
   WORKER_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(120).optional(),
   // What the API shows about itself; the defaults depend on NODE_ENV=production.
   GRAPHIQL: booleanText.optional(),
   GRAPHQL_FIELD_SUGGESTIONS: booleanText.optional(),
@@ -181,6 +182,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** How long an accepted API key is trusted without a lookup (0: every request looks it up). */
   apiKeyCacheMs: number;
+  /** On SIGTERM, how long /readyz answers 503 while requests are still served, before the api stops. */
+  shutdownDrainMs: number;
   graphiql: boolean;
   fieldSuggestions: boolean;
   anonymousIntrospection: boolean;
@@ -311,6 +314,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     apiKeyCacheMs: e.API_KEY_CACHE_SECONDS * 1000,
+    // A load balancer needs a few health checks to take the process out; nothing waits for it in development.
+    shutdownDrainMs: (e.SHUTDOWN_DRAIN_SECONDS ?? (production ? 5 : 0)) * 1000,
     graphiql: developmentOnly(e.GRAPHIQL),
     fieldSuggestions: developmentOnly(e.GRAPHQL_FIELD_SUGGESTIONS),
     anonymousIntrospection: developmentOnly(e.INTROSPECTION_ANONYMOUS),

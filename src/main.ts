@@ -16,6 +16,17 @@ async function main() {
     }
     throw error;
   }
+  // Signals are handled from the start: one during start-up (migrations, connections) lets the start finish
+  // and then stops cleanly, instead of killing the process half-way.
+  let stopRequested: string | undefined;
+  let stopNow: ((signal: string) => void) | undefined = undefined;
+  const onSignal = (signal: string) => {
+    if (stopNow) stopNow(signal);
+    else stopRequested ??= signal;
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+
   // Every line logged while a request is served carries its id (x-request-id).
   const logger = createLogger(config.logLevel, () => {
     const requestId = currentRequestId();
@@ -61,18 +72,23 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down');
     const timer = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 15_000);
+    }, 15_000 + config.shutdownDrainMs);
     timer.unref();
+    // Not ready first, still serving: the load balancer stops sending new requests before the port closes.
+    if (app.server && config.shutdownDrainMs > 0) {
+      app.server.drain();
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+    }
     await app.stop();
     logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  stopNow = (signal) => void shutdown(signal);
+  if (stopRequested) void shutdown(stopRequested);
 }
 
 main().catch((error: unknown) => {

@@ -31,6 +31,8 @@ export interface RunningServer {
   yoga: Yoga;
   /** The live subscriptions, grouped by what they compute (for metrics and tests). */
   subscriptionGroups: SubscriptionGroups;
+  /** From now on /readyz answers 503 (the load balancer takes the process out); requests are still served. */
+  drain(): void;
   http: Server;
   url: string;
   stop(): Promise<void>;
@@ -87,7 +89,14 @@ export function requestIdOf(request: IncomingMessage): string {
 }
 
 export async function startServer(deps: AppDeps, options: ServerOptions): Promise<RunningServer> {
-  const { yoga, authenticator, credentialWatch, failureLog, subscriptionGroups } = createGraphQLApi(deps);
+  let draining = false;
+  const notDraining = async () => {
+    if (draining) throw new Error('draining for shutdown');
+  };
+  const { yoga, authenticator, credentialWatch, failureLog, subscriptionGroups } = createGraphQLApi({
+    ...deps,
+    readinessChecks: [notDraining, ...(deps.readinessChecks ?? [])],
+  });
   const api = resolveApiOptions(deps.api);
   await credentialWatch.start();
   // The agent console at /console (and / redirects there); everything else is the GraphQL app.
@@ -185,7 +194,7 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
     return stopping;
   };
 
-  return { yoga, subscriptionGroups, http, url, stop };
+  return { yoga, subscriptionGroups, http, url, drain: () => (draining = true), stop };
 }
 
 /** `extensions.http` tells Yoga the HTTP status; a WebSocket message has none, so it is left out. */

@@ -134,7 +134,15 @@ async function timeToFirstAnswer(
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
-    env: { ...inherited, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ...env },
+    // SHUTDOWN_DRAIN_SECONDS=0: no load balancer here, so the platform stops at once between rounds.
+    env: {
+      ...inherited,
+      NODE_ENV: 'production',
+      SHUTDOWN_DRAIN_SECONDS: '0',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

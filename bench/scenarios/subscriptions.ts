@@ -423,6 +423,7 @@ function startApi(fixture: Fixture): Promise<Service> {
       ROLE: 'api',
       LOG_LEVEL: 'warn',
       SEED_DEMO: 'false',
+      SHUTDOWN_DRAIN_SECONDS: '0',
     },
   });
 }

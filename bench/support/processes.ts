@@ -114,6 +114,8 @@ export function startPlatform(input: {
       // Counters of its own: earlier scenarios, runs and tests on this Redis must not have used up its
       // sign-ups (the abuse scenario floods signUp on purpose).
       RATE_LIMIT_PREFIX: `rl-bench-${randomBytes(4).toString('hex')}`,
+      // No load balancer to take it out first: stop at once (production's default drains for 5 s).
+      SHUTDOWN_DRAIN_SECONDS: '0',
       ...input.env,
     },
   });

@@ -22,6 +22,11 @@ import type { ServiceDeps, ServiceSettings } from './services/deps.js';
 import { sweepStuckDeliveries } from './services/notification-delivery.js';
 import { recordModelUsage } from './services/model-usage.js';
 import { startJobWorkers } from './workers/start-workers.js';
+import { instrumentJobs } from './observability/job-telemetry.js';
+import { Metrics } from './observability/metrics.js';
+import type { MetricsAccess } from './observability/metrics-endpoint.js';
+import { watchPlatform, watchServer } from './observability/platform-metrics.js';
+import { startWorkerListener, type WorkerListener } from './observability/worker-listener.js';
 
 export interface Application {
   db: Database;
@@ -32,6 +37,11 @@ export interface Application {
   model: LanguageModel;
   /** Null when ROLE=worker. */
   server: RunningServer | null;
+  /** ROLE=worker's listener for /metrics, /healthz and /readyz; null in other roles. */
+  workerListener: WorkerListener | null;
+  metrics: Metrics;
+  /** Not ready from now on (the api's and the worker listener's /readyz answer 503), still working. */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -47,10 +57,14 @@ export async function startApplication(
     db?: Database;
     /** The workers' database (a pool with a longer statement timeout); `db` when not given. */
     workerDb?: Database;
+    /** The process's metrics (main.ts adds the process figures); a fresh registry when not given. */
+    metrics?: Metrics;
   } = {},
 ): Promise<Application> {
   const db = options.db ?? (await openDatabase(databaseOptions(config, 'api')));
   const workerDb = options.workerDb ?? db;
+  const metrics = options.metrics ?? new Metrics({ role: config.role, processMetrics: false });
+  const metricsAccess: MetricsAccess = { metrics, ...config.metrics };
   const prisma = workerDb.prisma;
   const settings: ServiceSettings = {
     sessionTtlMs: config.sessionTtlMs,
@@ -82,12 +96,15 @@ export async function startApplication(
       ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
       : undefined;
   rateLimitRedis?.on('error', (error: Error) => logger.debug({ err: error }, 'rate-limit redis'));
-  const rateLimits = new RateLimits(config.rateLimits, rateLimitRedis, config.rateLimitPrefix);
+  const rateLimits = new RateLimits(config.rateLimits, rateLimitRedis, config.rateLimitPrefix, (limit) =>
+    metrics.rateLimited(limit),
+  );
   const model = createLanguageModel(
     { openai: config.openai },
     {
       recordUsage: recordModelUsage(prisma),
       onUsageError: (error) => logger.warn({ err: error }, 'model usage not recorded'),
+      observer: metrics,
     },
   );
   const notifications = createNotificationSenders({
@@ -106,12 +123,20 @@ export async function startApplication(
     model,
     jobs,
     notifications: { ...notifications, dashboardUrl: config.dashboardUrl },
+    metrics,
+  });
+  watchPlatform(metrics, {
+    jobs,
+    prisma,
+    pools:
+      workerDb === db ? { [config.role === 'worker' ? 'worker' : 'api']: db } : { api: db, worker: workerDb },
   });
 
   if (config.role !== 'api') {
     startJobWorkers(jobs, servicesOn(prisma), {
       concurrency: config.workerConcurrency,
-      wrap: (handler) => settlement.settle(handler),
+      // The span and the duration cover the settlement's SQL too.
+      wrap: (handler) => instrumentJobs(settlement.settle(handler), metrics),
     });
     reconciler = new OutboxReconciler(prisma, jobs, {
       logger,
@@ -140,8 +165,18 @@ export async function startApplication(
             api: apiOptionsOf(config),
             ...(pubsub.kind === 'redis' ? { readinessChecks: [() => pubsub.ping()] } : {}),
           },
-          { port: config.port, host: config.host },
+          { port: config.port, host: config.host, metrics: metricsAccess },
         );
+  if (server) watchServer(metrics, server);
+  const workerListener =
+    config.role === 'worker'
+      ? await startWorkerListener({
+          port: config.port,
+          host: config.host,
+          metrics: metricsAccess,
+          readinessChecks: [() => workerDb.ping(), ...(pubsub.kind === 'redis' ? [() => pubsub.ping()] : [])],
+        })
+      : null;
 
   let stopping: Promise<void> | undefined;
   return {
@@ -152,9 +187,16 @@ export async function startApplication(
     realtime,
     model,
     server,
+    workerListener,
+    metrics,
+    drain() {
+      server?.drain();
+      workerListener?.drain();
+    },
     stop() {
       stopping ??= (async () => {
         await server?.stop();
+        await workerListener?.stop();
         await reconciler?.stop();
         await relay.stop();
         await jobs.close();

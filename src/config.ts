@@ -113,6 +113,12 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(120).optional(),
+  // Observability (src/observability): /metrics, and OpenTelemetry traces over OTLP/HTTP.
+  METRICS_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  OTEL_SERVICE_NAME: z.string().default('conversation-intelligence'),
   // What the API shows about itself; the defaults depend on NODE_ENV=production.
   GRAPHIQL: booleanText.optional(),
   GRAPHQL_FIELD_SUGGESTIONS: booleanText.optional(),
@@ -184,6 +190,10 @@ export interface Config {
   apiKeyCacheMs: number;
   /** On SIGTERM, how long /readyz answers 503 while requests are still served, before the api stops. */
   shutdownDrainMs: number;
+  /** GET /metrics: open in development; with a token, only for `Authorization: Bearer <token>`; off in production without one. */
+  metrics: { enabled: boolean; token: string | undefined };
+  /** OpenTelemetry export; off when OTEL_EXPORTER_OTLP_ENDPOINT is unset. */
+  tracing: { endpoint: string; serviceName: string } | undefined;
   graphiql: boolean;
   fieldSuggestions: boolean;
   anonymousIntrospection: boolean;
@@ -316,6 +326,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeyCacheMs: e.API_KEY_CACHE_SECONDS * 1000,
     // A load balancer needs a few health checks to take the process out; nothing waits for it in development.
     shutdownDrainMs: (e.SHUTDOWN_DRAIN_SECONDS ?? (production ? 5 : 0)) * 1000,
+    metrics: { enabled: Boolean(e.METRICS_TOKEN) || !production, token: e.METRICS_TOKEN },
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME }
+      : undefined,
     graphiql: developmentOnly(e.GRAPHIQL),
     fieldSuggestions: developmentOnly(e.GRAPHQL_FIELD_SUGGESTIONS),
     anonymousIntrospection: developmentOnly(e.INTROSPECTION_ANONYMOUS),
@@ -336,5 +350,11 @@ export function describeBackends(config: Config): Record<string, string> {
     languageModel: config.openai ? `openai (${config.openai.model})` : 'local classifier',
     email: config.smtp ? 'smtp' : 'not configured (deliveries recorded as skipped)',
     whatsapp: config.whatsapp ? 'whatsapp cloud api' : 'not configured (deliveries recorded as skipped)',
+    metrics: !config.metrics.enabled
+      ? 'off (set METRICS_TOKEN)'
+      : config.metrics.token
+        ? 'bearer token'
+        : 'open',
+    tracing: config.tracing ? `otlp (${new URL(config.tracing.endpoint).host})` : 'off',
   };
 }

@@ -4,6 +4,8 @@ import { openDatabase } from './db/database.js';
 import { createLogger } from './kernel/logger.js';
 import { currentRequestId } from './db/query-cancellation.js';
 import { DEMO_LOGIN, seedDemoWorkspace } from './services/demo-seed.js';
+import { Metrics } from './observability/metrics.js';
+import { currentTraceId, startTracing } from './observability/tracing.js';
 
 async function main() {
   let config: Config;
@@ -28,11 +30,18 @@ async function main() {
   process.on('SIGINT', () => onSignal('SIGINT'));
 
   // Every line logged while a request is served carries its id (x-request-id).
+  // Every line logged while a request is served carries its id (x-request-id), and the trace's id when
+  // tracing is on.
   const logger = createLogger(config.logLevel, () => {
     const requestId = currentRequestId();
-    return requestId ? { requestId } : {};
+    const traceId = currentTraceId();
+    return { ...(requestId ? { requestId } : {}), ...(traceId ? { traceId } : {}) };
   });
   logger.info({ role: config.role, backends: describeBackends(config) }, 'starting');
+
+  // Before the database opens, so that Prisma's queries are traced from the first.
+  const tracing = config.tracing ? await startTracing({ ...config.tracing, role: config.role }) : undefined;
+  if (!config.metrics.enabled) logger.warn('/metrics is off: set METRICS_TOKEN to scrape this process');
 
   const db = await openDatabase(databaseOptions(config, config.role === 'worker' ? 'worker' : 'api'));
   const applied = await db.migrate();
@@ -55,7 +64,11 @@ async function main() {
     config.role === 'all' && config.databaseUrl
       ? await openDatabase(databaseOptions(config, 'worker'))
       : undefined;
-  const app = await startApplication(config, logger, { db, ...(workerDb ? { workerDb } : {}) });
+  const app = await startApplication(config, logger, {
+    db,
+    ...(workerDb ? { workerDb } : {}),
+    metrics: new Metrics({ role: config.role }),
+  });
   if (app.server) {
     logger.info({ url: app.server.url }, 'GraphQL API and GraphiQL ready');
     if (seedWanted) {
@@ -67,6 +80,7 @@ async function main() {
     }
   }
   if (config.role !== 'api') logger.info({ jobs: app.jobs.kind }, 'workers running');
+  if (app.workerListener) logger.info({ url: app.workerListener.url }, 'worker health and metrics ready');
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -79,11 +93,12 @@ async function main() {
     }, 15_000 + config.shutdownDrainMs);
     timer.unref();
     // Not ready first, still serving: the load balancer stops sending new requests before the port closes.
-    if (app.server && config.shutdownDrainMs > 0) {
-      app.server.drain();
+    if (config.shutdownDrainMs > 0) {
+      app.drain();
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
     }
     await app.stop();
+    await tracing?.shutdown().catch(() => undefined);
     logger.info('stopped');
     process.exit(0);
   };

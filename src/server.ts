@@ -12,6 +12,7 @@ import type { ServerOptions as WsServerOptions } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import type { Actor } from './auth/actor.js';
 import { withConsole } from './console-assets.js';
+import { withMetricsEndpoint, type MetricsAccess } from './observability/metrics-endpoint.js';
 import { QueryScope } from './db/query-cancellation.js';
 import { bindGraphQLWs } from './graphql/websocket-binding.js';
 import type { SubscriptionGroups } from './graphql/subscription-groups.js';
@@ -33,6 +34,8 @@ export interface RunningServer {
   subscriptionGroups: SubscriptionGroups;
   /** From now on /readyz answers 503 (the load balancer takes the process out); requests are still served. */
   drain(): void;
+  /** graphql-ws connections open now. */
+  openSockets(): number;
   http: Server;
   url: string;
   stop(): Promise<void>;
@@ -54,6 +57,8 @@ export interface ServerOptions {
   port: number;
   host?: string;
   connectionInitTimeoutMs?: number;
+  /** GET /metrics on this port (src/observability/metrics-endpoint.ts); none: 404. */
+  metrics?: MetricsAccess;
 }
 
 /**
@@ -100,7 +105,8 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
   const api = resolveApiOptions(deps.api);
   await credentialWatch.start();
   // The agent console at /console (and / redirects there); everything else is the GraphQL app.
-  const http = createServer(withQueryScopes(withConsole(yoga), api.requestTimeoutMs));
+  const app = withQueryScopes(withConsole(yoga), api.requestTimeoutMs);
+  const http = createServer(options.metrics ? withMetricsEndpoint(app, options.metrics) : app);
   const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
 
   const wsCleanup = bindGraphQLWs<SocketState>(
@@ -194,7 +200,15 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
     return stopping;
   };
 
-  return { yoga, subscriptionGroups, http, url, drain: () => (draining = true), stop };
+  return {
+    yoga,
+    subscriptionGroups,
+    http,
+    url,
+    drain: () => (draining = true),
+    openSockets: () => wsServer.clients.size,
+    stop,
+  };
 }
 
 /** `extensions.http` tells Yoga the HTTP status; a WebSocket message has none, so it is left out. */

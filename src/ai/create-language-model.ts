@@ -2,6 +2,7 @@ import type { ClassificationInput } from './classification.js';
 import type {
   ClassificationOutcome,
   LanguageModel,
+  ModelObserver,
   RecordUsage,
   SentimentOutcome,
 } from './language-model.js';
@@ -33,7 +34,7 @@ export interface LanguageModelConfig {
  */
 export function createLanguageModel(
   config: LanguageModelConfig,
-  deps: { recordUsage?: RecordUsage; onUsageError?: (error: unknown) => void } = {},
+  deps: { recordUsage?: RecordUsage; onUsageError?: (error: unknown) => void; observer?: ModelObserver } = {},
 ): LanguageModel {
   const local = new LocalModel();
   if (!config.openai) return local;
@@ -45,5 +46,6 @@ export function createLanguageModel(
     fallback: local,
     ...(deps.recordUsage ? { recordUsage: deps.recordUsage } : {}),
     ...(deps.onUsageError ? { onUsageError: deps.onUsageError } : {}),
+    ...(deps.observer ? { observer: deps.observer } : {}),
   });
 }

@@ -41,3 +41,12 @@ export interface UsageRecord {
   completionTokens: number;
 }
 export type RecordUsage = (usage: UsageRecord) => Promise<void>;
+
+/** Told of every model request and fallback (the metrics implement it). */
+export interface ModelObserver {
+  /** One HTTP request to the model (its client's retries included): answered or not, and how long. */
+  modelCall(purpose: string, outcome: 'ok' | 'error', seconds: number): void;
+  /** The local rules answered instead, and why ("deadline", "circuit open", "invalid output", …). */
+  modelFallback(purpose: string, reason: string): void;
+  tokens(purpose: string, prompt: number, completion: number): void;
+}

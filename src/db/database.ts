@@ -42,7 +42,17 @@ export interface Database {
   ping(): Promise<void>;
   /** Every SQL statement Prisma sends; returns the unsubscribe function. */
   onQuery(listener: (sql: string) => void): () => void;
+  /** The pool's connections now (Postgres; the embedded database has one and no pool). */
+  poolUse?(): PoolUse;
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  max: number;
+  /** Connections open, idle among them, and callers waiting for one. */
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
@@ -100,7 +110,14 @@ function openPostgres(
     // Statements of an abandoned request are cancelled in Postgres (query-cancellation.ts).
     Client: cancellableClientFor(cancelTargetOf(url)),
   });
-  return wrap('postgres', new PrismaPg(pool), postgresMigrationAdapter(url), () => pool.end());
+  const database = wrap('postgres', new PrismaPg(pool), postgresMigrationAdapter(url), () => pool.end());
+  database.poolUse = () => ({
+    max: poolSize,
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  });
+  return database;
 }
 
 /** A Database over an already started PGlite (the tests start theirs from a migrated snapshot); close() closes it. */

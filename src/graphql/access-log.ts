@@ -48,7 +48,7 @@ export function useAccessLog(logger: Logger): Plugin<Context> {
 }
 
 /** The codes the caller will see: masking runs after this hook, so a domain error is read from its origin. */
-function codesOf(result: ExecutionResult): string[] {
+export function codesOf(result: ExecutionResult): string[] {
   const codeOf = (error: GraphQLError) => {
     if (error.extensions?.code) return String(error.extensions.code);
     return error.originalError instanceof DomainError ? error.originalError.code : 'INTERNAL_SERVER_ERROR';

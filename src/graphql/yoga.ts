@@ -20,6 +20,7 @@ import type { TopicBus } from '../realtime/topic-bus.js';
 import { SharedLookup } from '../realtime/shared-lookup.js';
 import { SubscriptionGroups, useSubscriptionGroups } from './subscription-groups.js';
 import { useAccessLog } from './access-log.js';
+import { useOperationTelemetry } from './operation-telemetry.js';
 import { schema } from '../resolvers/schema.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { DomainError } from '../kernel/errors.js';
@@ -233,6 +234,7 @@ export function createGraphQLApi(deps: AppDeps): GraphQLApi {
       useRequestGuards({ anonymousIntrospection: api.anonymousIntrospection }),
       useSubscriptionGroups(subscriptionGroups),
       useAccessLog(logger),
+      useOperationTelemetry(deps.services.metrics),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async () => {

@@ -82,6 +82,8 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
     delay: jobOptions.delayMs && jobOptions.delayMs > 0 ? jobOptions.delayMs : undefined,
     attempts: jobOptions.attempts ?? DEFAULT_ATTEMPTS,
     backoff: { type: CAPPED, delay: jobOptions.backoffMs ?? DEFAULT_BACKOFF_MS },
+    // BullMQ keeps telemetry metadata with the job (and through its retries): our trace context.
+    ...(jobOptions.traceParent ? { telemetry: { metadata: jobOptions.traceParent } } : {}),
     ...retention,
   });
   const queues = new Map<QueueName, Queue>();
@@ -161,6 +163,7 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
             queue,
             attemptsMade: job.attemptsMade,
             attempts: job.opts.attempts ?? 1,
+            ...(job.opts.telemetry?.metadata ? { traceParent: job.opts.telemetry.metadata } : {}),
           }),
         {
           connection,
@@ -204,6 +207,16 @@ export function createBullmqQueue(redisUrl: string, options: BullmqQueueOptions 
         if (!(await job.isFailed())) return false;
         throw error;
       }
+    },
+
+    async counts(queue: QueueName) {
+      const counts = await queueFor(queue).getJobCounts('waiting', 'delayed', 'active', 'failed');
+      return {
+        waiting: counts.waiting ?? 0,
+        delayed: counts.delayed ?? 0,
+        active: counts.active ?? 0,
+        failed: counts.failed ?? 0,
+      };
     },
 
     async state(queue: QueueName, jobId: string): Promise<JobState> {

@@ -47,6 +47,7 @@ interface Entry {
   attempts: number;
   backoffMs: number;
   attemptsMade: number;
+  traceParent?: string;
   state: 'waiting' | 'delayed' | 'active' | 'failed';
   timer?: Timer;
   failedReason?: string;
@@ -168,6 +169,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
           queue,
           attemptsMade: entry.attemptsMade,
           attempts: entry.attempts,
+          ...(entry.traceParent ? { traceParent: entry.traceParent } : {}),
         });
         lane.jobs.delete(entry.id);
         lane.completed.set(entry.id, Date.now());
@@ -238,6 +240,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
       attempts: Math.max(1, jobOptions.attempts ?? DEFAULT_ATTEMPTS),
       backoffMs: jobOptions.backoffMs ?? DEFAULT_BACKOFF_MS,
       attemptsMade: 0,
+      ...(jobOptions.traceParent ? { traceParent: jobOptions.traceParent } : {}),
       state: 'waiting',
     };
     lane.jobs.set(entry.id, entry);
@@ -312,6 +315,12 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     async retry(queue, jobId) {
       assertOpen();
       return retry(queue, jobId);
+    },
+
+    async counts(queue) {
+      const counts = { waiting: 0, delayed: 0, active: 0, failed: 0 };
+      for (const entry of lanes.get(queue)?.jobs.values() ?? []) counts[entry.state] += 1;
+      return counts;
     },
 
     async state(queue, jobId): Promise<JobState> {

@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../kernel/logger.js';
+import { currentTraceParent } from '../observability/tracing.js';
 import { retryPolicyOf } from './catalogue.js';
 import { type JobQueue, type NewJob, type OutboxJobInput, type QueueName, queueNames } from './queue.js';
 
@@ -23,7 +24,13 @@ export async function enqueueInTransaction(
   tx: Prisma.TransactionClient,
   job: OutboxJobInput,
 ): Promise<string> {
-  const data = { queue: job.queue, name: job.name, payload: job.payload, availableAt: job.availableAt };
+  const data = {
+    queue: job.queue,
+    name: job.name,
+    payload: job.payload,
+    availableAt: job.availableAt,
+    traceParent: currentTraceParent() ?? null,
+  };
   if (job.key === undefined) return (await tx.outboxJob.create({ data, select: { id: true } })).id;
   const id = idForKey(job.key);
   await tx.outboxJob.createMany({ data: [{ id, ...data }], skipDuplicates: true });
@@ -40,8 +47,8 @@ export async function enqueueManyInTransaction(
 ): Promise<void> {
   if (jobs.length === 0) return;
   await tx.$executeRaw`
-    INSERT INTO outbox_jobs (id, queue, name, payload, available_at)
-    SELECT j.id, j.queue, j.name, j.payload::jsonb, COALESCE(j.available_at, now())
+    INSERT INTO outbox_jobs (id, queue, name, payload, available_at, trace_parent)
+    SELECT j.id, j.queue, j.name, j.payload::jsonb, COALESCE(j.available_at, now()), ${currentTraceParent() ?? null}
     FROM unnest(
       ${jobs.map(() => randomUUID())}::uuid[], ${jobs.map((job) => job.queue)}::text[],
       ${jobs.map((job) => job.name)}::text[], ${jobs.map((job) => JSON.stringify(job.payload))}::text[],
@@ -50,12 +57,22 @@ export async function enqueueManyInTransaction(
 }
 
 /** The queue's job for an outbox row: the row id is the job id, the retry policy the catalogue's. */
-export function jobOfRow(row: { id: string; queue: QueueName; name: string; payload: unknown }): NewJob {
+export function jobOfRow(row: {
+  id: string;
+  queue: QueueName;
+  name: string;
+  payload: unknown;
+  traceParent?: string | null;
+}): NewJob {
   return {
     queue: row.queue,
     name: row.name,
     data: row.payload,
-    options: { jobId: row.id, ...retryPolicyOf(row.queue, row.name) },
+    options: {
+      jobId: row.id,
+      ...retryPolicyOf(row.queue, row.name),
+      ...(row.traceParent ? { traceParent: row.traceParent } : {}),
+    },
   };
 }
 
@@ -77,8 +94,10 @@ export async function relayOutbox(
   return prisma.$transaction(
     async (tx) => {
       // Locks and reads the rows in one statement (a relay pass runs after every commit that queued a job).
-      const rows = await tx.$queryRaw<{ id: string; queue: string; name: string; payload: unknown }[]>`
-        SELECT id::text AS id, queue, name, payload FROM outbox_jobs
+      const rows = await tx.$queryRaw<
+        { id: string; queue: string; name: string; payload: unknown; traceParent: string | null }[]
+      >`
+        SELECT id::text AS id, queue, name, payload, trace_parent AS "traceParent" FROM outbox_jobs
         WHERE status = 'PENDING'
           AND available_at <= ${new Date().toISOString()}::timestamptz
           AND queue IN (${Prisma.join([...queueNames])})

@@ -20,6 +20,8 @@ export interface JobOptions {
   attempts?: number;
   /** First retry delay; doubles on each retry up to MAX_BACKOFF_MS (default 1000). */
   backoffMs?: number;
+  /** The W3C traceparent of the work that queued the job: its run joins that trace (tracing.ts). */
+  traceParent?: string;
 }
 
 /**
@@ -47,6 +49,8 @@ export interface JobContext {
   attemptsMade: number;
   /** Tries allowed in all: this one is the last when attemptsMade + 1 = attempts. */
   attempts: number;
+  /** JobOptions.traceParent, as the job was added with it. */
+  traceParent?: string;
 }
 
 export type JobHandler = (name: string, data: unknown, job: JobContext) => Promise<unknown>;
@@ -60,6 +64,9 @@ export interface FailedJob {
   failedReason: string;
   failedAt: Date | null;
 }
+
+/** How many jobs of a queue are in each state (for metrics); failed ones are those kept. */
+export type QueueCounts = Record<'waiting' | 'delayed' | 'active' | 'failed', number>;
 
 /** One job for addMany. */
 export interface NewJob {
@@ -87,6 +94,8 @@ export interface JobQueue {
   failed(queue: QueueName, limit?: number): Promise<FailedJob[]>;
   /** Puts a failed job back in the queue; false when there is no such failed job. */
   retry(queue: QueueName, jobId: string): Promise<boolean>;
+  /** Jobs per state in a queue, now. */
+  counts(queue: QueueName): Promise<QueueCounts>;
   /** Where the job with this id is now. */
   state(queue: QueueName, jobId: string): Promise<JobState>;
   /**

@@ -1,4 +1,5 @@
 import { createTransport } from 'nodemailer';
+import { SpanKind, withSpan } from '../observability/tracing.js';
 import { DeliveryError } from './delivery-error.js';
 import type { NoticeSender } from './notice.js';
 import { noticeHtml, noticeSubject, noticeText } from './notice-text.js';
@@ -25,13 +26,19 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
   return {
     async send(target, notice) {
       try {
-        await transport.sendMail({
-          to: target,
-          subject: noticeSubject(notice),
-          text: noticeText(notice),
-          html: noticeHtml(notice),
-          headers: { 'X-Escalation-Id': notice.escalationId },
-        });
+        await withSpan(
+          'smtp send',
+          { 'messaging.system': 'smtp' },
+          () =>
+            transport.sendMail({
+              to: target,
+              subject: noticeSubject(notice),
+              text: noticeText(notice),
+              html: noticeHtml(notice),
+              headers: { 'X-Escalation-Id': notice.escalationId },
+            }),
+          { kind: SpanKind.CLIENT },
+        );
       } catch (error) {
         throw toDeliveryError(error);
       }

@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { DeliveryError } from './delivery-error.js';
 import { dashboardPayload, type EscalationNotice } from './notice.js';
 import { assertPublicUrl, publicOnlyLookup, UnsafeUrlError } from './ssrf.js';
+import { SpanKind, withSpan } from '../observability/tracing.js';
 
 export interface WebhookMessage {
   /** webhook-id: the same on every retry of one message, so receivers can drop duplicates. */
@@ -91,7 +92,17 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       'user-agent': 'conversation-intelligence-webhooks/1',
       ...webhookHeaders(target.secret, message.id, body, now()),
     };
-    const response = await post(url, headers, body, { timeoutMs, allowPrivate: options.allowPrivate });
+    // The span names the host, not the URL: its path or query may hold the endpoint's secret.
+    const response = await withSpan(
+      'POST webhook',
+      { 'http.request.method': 'POST', 'server.address': url.hostname },
+      async (span) => {
+        const answer = await post(url, headers, body, { timeoutMs, allowPrivate: options.allowPrivate });
+        span.setAttribute('http.response.status_code', answer.status);
+        return answer;
+      },
+      { kind: SpanKind.CLIENT },
+    );
     if (response.status >= 200 && response.status < 300) return;
     const detail = response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : '';
     const snippet = response.body.trim().slice(0, 200);

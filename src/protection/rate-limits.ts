@@ -72,6 +72,8 @@ export class RateLimits {
     redis?: Redis,
     /** Where the counters live in Redis; tests give each instance its own. */
     keyPrefix = 'rl',
+    /** Told of every refusal (the metrics count them). */
+    private readonly onRefused?: (name: LimitName) => void,
   ) {
     for (const [name, window] of Object.entries(settings ?? {}) as [LimitName, RateWindow | null][]) {
       if (!window) continue;
@@ -90,6 +92,11 @@ export class RateLimits {
     }
   }
 
+  private refused(name: LimitName, retryAfterSeconds: number) {
+    this.onRefused?.(name);
+    return rateLimited(MESSAGES[name], retryAfterSeconds);
+  }
+
   /** No limits at all (RATE_LIMITS=off, and tests that do not test them). */
   static none(): RateLimits {
     return new RateLimits(null);
@@ -102,7 +109,7 @@ export class RateLimits {
   /** Takes `points` from the key's budget; RATE_LIMITED (with when to retry) once it is used up. */
   async consume(name: LimitName, key: string, points = 1): Promise<void> {
     const refusal = await this.take(name, key, points);
-    if (refusal !== null) throw rateLimited(MESSAGES[name], refusal);
+    if (refusal !== null) throw this.refused(name, refusal);
   }
 
   /**
@@ -156,7 +163,7 @@ export class RateLimits {
     } catch (outcome) {
       if (!(outcome instanceof RateLimiterRes)) return 0;
       await limiter.reward(hashed(key), points).catch(() => undefined);
-      throw rateLimited(MESSAGES[name], outcome.msBeforeNext / 1000);
+      throw this.refused(name, outcome.msBeforeNext / 1000);
     }
   }
 
@@ -173,17 +180,17 @@ export class RateLimits {
     const limiter = this.limiters.get(name);
     if (!limiter) return;
     const local = this.localRefusal(name, key);
-    if (local !== null) throw rateLimited(MESSAGES[name], local);
+    if (local !== null) throw this.refused(name, local);
     const state = await limiter.get(hashed(key)).catch(() => null);
     if (state && state.consumedPoints > limiter.points) {
-      throw rateLimited(MESSAGES[name], state.msBeforeNext / 1000);
+      throw this.refused(name, state.msBeforeNext / 1000);
     }
   }
 
   /** RATE_LIMITED when this process already saw the key go over its limit: no round trip, no SQL. */
   assertNotBlockedLocally(name: LimitName, key: string): void {
     const local = this.localRefusal(name, key);
-    if (local !== null) throw rateLimited(MESSAGES[name], local);
+    if (local !== null) throw this.refused(name, local);
   }
 
   async reset(name: LimitName, key: string): Promise<void> {

@@ -22,7 +22,7 @@ export const CONTEXT_MESSAGES = 6;
 /** Which notification channels are configured decides what planning records as skipped. */
 export type ClassificationDeps = Pick<
   ServiceDeps,
-  'prisma' | 'model' | 'realtime' | 'afterCommit' | 'now'
+  'prisma' | 'model' | 'realtime' | 'afterCommit' | 'now' | 'metrics'
 > & {
   logger?: Logger;
   notifications: Pick<ServiceDeps['notifications'], 'channels'>;
@@ -176,6 +176,7 @@ export async function processClassification(
   if (!stored) return { status: 'already-classified' };
   deps.afterCommit?.();
   for (const escalation of stored.escalations.filter((e) => e.notified)) {
+    deps.metrics?.escalation(escalation.type, message.createdAt, now);
     await deps.realtime.escalationRaised(
       { id: escalation.id, organizationId: message.organizationId, conversationId: message.conversationId },
       message.appServiceId,

@@ -5,6 +5,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
 import type { NoticeSender } from '../notifications/notice.js';
 import type { WebhookSender } from '../notifications/webhooks.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { RateLimits } from '../protection/rate-limits.js';
 import type { RealtimePublisher } from '../realtime/publisher.js';
 
@@ -57,4 +58,6 @@ export interface ServiceDeps {
   /** The job queue itself, for what the outbox cannot do: list and retry failed jobs. */
   jobs: JobQueue;
   notifications: NotificationSetup;
+  /** The process's metrics (src/observability/metrics.ts); none in tests that do not look at them. */
+  metrics?: Metrics;
 }

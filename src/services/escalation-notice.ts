@@ -12,6 +12,7 @@ export const noticeSelect = {
   evidence: true,
   createdAt: true,
   notified: true,
+  message: { select: { createdAt: true } },
   organization: { select: { name: true } },
   conversation: {
     select: {
@@ -67,12 +68,17 @@ export function noticeOf(row: NoticeRow, dashboardUrl: string): EscalationNotice
   };
 }
 
-/** The notice of an escalation, for senders and tests; null when it does not exist. */
+/**
+ * The notice of an escalation, and when the customer message that raised it was stored (for the
+ * escalation-latency metric); null when the escalation does not exist.
+ */
 export async function loadEscalationNotice(
   db: Tx,
   escalationId: string,
   dashboardUrl: string,
-): Promise<EscalationNotice | null> {
+): Promise<{ notice: EscalationNotice; messageStoredAt: Date | null } | null> {
   const row = await db.escalation.findUnique({ where: { id: escalationId }, select: noticeSelect });
-  return row ? noticeOf(row, dashboardUrl) : null;
+  return row
+    ? { notice: noticeOf(row, dashboardUrl), messageStoredAt: row.message?.createdAt ?? null }
+    : null;
 }

@@ -20,7 +20,7 @@ import {
 import { loadEscalationNotice } from './escalation-notice.js';
 
 /** What delivering reads: the senders and link base of the configured channels, and the webhook policy. */
-export type DeliveryDeps = Pick<ServiceDeps, 'prisma' | 'now'> & {
+export type DeliveryDeps = Pick<ServiceDeps, 'prisma' | 'now' | 'metrics'> & {
   notifications: Pick<NotificationSetup, 'senders' | 'dashboardUrl'>;
   settings?: Pick<ServiceSettings, 'allowPrivateWebhooks'>;
 };
@@ -77,7 +77,7 @@ export async function deliverNotification(
     }
     // Read before the claim, so that as little as possible stands between claiming and sending: an
     // attempt that dies in between counts as "outcome unknown" (see RESENDABLE_AFTER_UNKNOWN_OUTCOME).
-    const notice = delivery.escalationId
+    const loaded = delivery.escalationId
       ? await loadEscalationNotice(deps.prisma, delivery.escalationId, deps.notifications.dashboardUrl)
       : null;
     const claimed = await deps.prisma.notificationDelivery.updateMany({
@@ -88,7 +88,13 @@ export async function deliverNotification(
         inFlightSince: now,
       },
     });
-    if (claimed.count === 1) return attempt(deps, delivery, notice, now);
+    if (claimed.count === 1) {
+      const outcome = await attempt(deps, delivery, loaded?.notice ?? null, now);
+      if (outcome === 'sent' && loaded?.messageStoredAt) {
+        deps.metrics?.notification(delivery.channel, loaded.messageStoredAt, nowOf(deps));
+      }
+      return outcome;
+    }
     // Another run claimed it between our read and write: look again.
   }
   return 'retry-later';

@@ -29,6 +29,7 @@ function recording(inner?: JobQueue, options: { addDelayMs?: number } = {}) {
     failed: async () => [],
     retry: async () => false,
     state: async (name, jobId) => (inner ? inner.state(name, jobId) : 'missing'),
+    counts: async (name) => (inner ? inner.counts(name) : { waiting: 0, delayed: 0, active: 0, failed: 0 }),
     requeue: async (job) => inner?.requeue(job),
     close: async () => undefined,
   };

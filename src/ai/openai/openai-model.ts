@@ -4,6 +4,7 @@ import type { ClassificationInput } from '../classification.js';
 import type {
   ClassificationOutcome,
   LanguageModel,
+  ModelObserver,
   ModelUsage,
   RecordUsage,
   SentimentOutcome,
@@ -56,6 +57,8 @@ export interface OpenAIModelOptions {
   temperature?: number;
   /** Told when usage could not be recorded (the classification itself still succeeds). */
   onUsageError?: (error: unknown) => void;
+  /** Told of every request, fallback and token count (metrics). */
+  observer?: ModelObserver;
 }
 
 export class OpenAIModel implements LanguageModel {
@@ -164,21 +167,30 @@ export class OpenAIModel implements LanguageModel {
   }
 
   /** One chat completion whose answer must follow the named JSON schema (strict structured output). */
-  private complete(
+  private async complete(
     name: string,
     schema: Record<string, unknown>,
     messages: ChatCompletionMessageParam[],
     signal: AbortSignal,
   ): Promise<ChatCompletion> {
-    return this.client.chat.completions.create(
-      {
-        model: this.options.model,
-        messages,
-        response_format: { type: 'json_schema', json_schema: { name, strict: true, schema } },
-        ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
-      },
-      { signal },
-    );
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const completion = await this.client.chat.completions.create(
+        {
+          model: this.options.model,
+          messages,
+          response_format: { type: 'json_schema', json_schema: { name, strict: true, schema } },
+          ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
+        },
+        { signal },
+      );
+      this.options.observer?.modelCall(name, 'ok', seconds());
+      return completion;
+    } catch (error) {
+      this.options.observer?.modelCall(name, 'error', seconds());
+      throw error;
+    }
   }
 
   /** Tokens were spent whether or not the answer was usable: every answered request is recorded. */
@@ -193,6 +205,7 @@ export class OpenAIModel implements LanguageModel {
     const completionTokens = completion.usage.completion_tokens;
     total.promptTokens += promptTokens;
     total.completionTokens += completionTokens;
+    this.options.observer?.tokens(purpose, promptTokens, completionTokens);
     if (!this.options.recordUsage) return;
     try {
       await this.options.recordUsage({
@@ -212,6 +225,7 @@ export class OpenAIModel implements LanguageModel {
     context: { organizationId: string },
     reason: string,
   ): Promise<ClassificationOutcome> {
+    this.options.observer?.modelFallback(CLASSIFICATION_PURPOSE, reason);
     const outcome = await this.options.fallback.classify(input, context);
     return { ...outcome, fallback: reason };
   }
@@ -221,6 +235,7 @@ export class OpenAIModel implements LanguageModel {
     context: { organizationId: string },
     reason: string,
   ): Promise<SentimentOutcome> {
+    this.options.observer?.modelFallback(SENTIMENT_PURPOSE, reason);
     const outcome = await this.options.fallback.analyzeSentiment(batch, context);
     return { ...outcome, fallback: reason };
   }

@@ -2,8 +2,6 @@
 // model server and a webhook receiver on local ports. One customer message escalates and is delivered;
 // a few refused requests and a live subscription later, every family the operators' guide lists shows
 // the figures this run produced, and a scrape needs the bearer token.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApplication, type Application } from '../src/app.js';
@@ -12,77 +10,9 @@ import { Metrics } from '../src/observability/metrics.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { eventually, REDIS_URL, subscribe } from './support/live.js';
 import { RUN_RATE_LIMIT_PREFIX, startServerProcess } from './support/process.js';
+import { startModelServer, startWebhookReceiver } from './support/receivers.js';
 
 const TOKEN = 'metrics-token-0123456789';
-
-/** An OpenAI-compatible server answering every classification with SPEAK_TO_HUMAN. */
-async function startModelServer(): Promise<{ url: string; calls: number; close(): Promise<void> }> {
-  const state = { calls: 0 };
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      state.calls += 1;
-      const content = {
-        escalations: [{ type: 'SPEAK_TO_HUMAN', confidence: 0.95, evidence: 'a real person' }],
-        emotion: { emotion: 'ANGRY', score: -70 },
-        language: 'en',
-        topics: ['support'],
-        events: [],
-      };
-      response.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          id: 'chatcmpl-test',
-          object: 'chat.completion',
-          created: 1_700_000_000,
-          model: 'test-model',
-          choices: [
-            {
-              index: 0,
-              message: { role: 'assistant', content: JSON.stringify(content), refusal: null },
-              finish_reason: 'stop',
-              logprobs: null,
-            },
-          ],
-          usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 },
-        }),
-      );
-    });
-  });
-  await listen(server);
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    get calls() {
-      return state.calls;
-    },
-    close: () => close(server),
-  };
-}
-
-async function startWebhookReceiver(): Promise<{ url: string; received: number; close(): Promise<void> }> {
-  const state = { received: 0 };
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      state.received += 1;
-      response.writeHead(204).end();
-    });
-  });
-  await listen(server);
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    get received() {
-      return state.received;
-    },
-    close: () => close(server),
-  };
-}
-
-const listen = (server: Server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const close = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 
 /** The value of the first sample of `name` whose labels include `labels`; undefined when there is none. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {

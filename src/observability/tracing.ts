@@ -68,7 +68,13 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
   provider.register();
   const unregister = registerInstrumentations({
     tracerProvider: provider,
-    instrumentations: [new undici.UndiciInstrumentation(), new prisma.PrismaInstrumentation()],
+    instrumentations: [
+      new undici.UndiciInstrumentation(),
+      // A span per query, transaction and operation; not the client's own serialize/compile steps.
+      new prisma.PrismaInstrumentation({
+        ignoreSpanTypes: ['prisma:client:serialize', 'prisma:client:compile'],
+      }),
+    ],
   });
   return {
     async shutdown() {

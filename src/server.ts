@@ -42,9 +42,12 @@ export interface RunningServer {
 }
 
 type Executor = NonNullable<WsServerOptions['execute']>;
-/** What a socket keeps: its caller's address, and who connection_init authenticated, when. */
+/** What a socket keeps: its caller's address, its id, and who connection_init authenticated, when. */
 interface SocketState {
   clientAddress: string;
+  /** The upgrade request's x-request-id (or a new one); each message is `<it>:<n>` in the logs. */
+  requestId: string;
+  messages: number;
   authenticated?: { actor: Actor; at: number };
 }
 interface EnvelopedRoot {
@@ -176,7 +179,14 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
       },
     },
     wsServer,
-    (request) => ({ clientAddress: addressOfRequest(request, api.trustProxyHops) }),
+    (request) => ({
+      clientAddress: addressOfRequest(request, api.trustProxyHops),
+      requestId: requestIdOf(request),
+      messages: 0,
+    }),
+    undefined,
+    // Each message (connection_init, subscribe, …) is a request of its own in the logs.
+    (state, handle) => new QueryScope(`${state.requestId}:${++state.messages}`).run(handle),
   );
 
   await new Promise<void>((resolve) => http.listen(options.port, options.host, resolve));

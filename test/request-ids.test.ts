@@ -4,6 +4,7 @@
 // neither variables nor credentials in it.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { startServerProcess, type ServerProcess } from './support/process.js';
 
@@ -99,6 +100,40 @@ describe('request ids and the access log', () => {
       expect(line).toMatchObject({ operation: 'LogIn', codes: ['UNAUTHENTICATED'] });
       expect(lines().filter((l) => l.requestId === answer.requestId && (l.level ?? 0) >= 50)).toEqual([]);
     }
+  });
+
+  it("gives each message of a WebSocket its own id, from the upgrade request's", async () => {
+    const signUp = await post({
+      query: `mutation SignUp($i: SignUpInput!) { signUp(input: $i) { token } }`,
+      variables: { i: { email: `ws-${randomBytes(4).toString('hex')}@example.test`, password, name: 'Ws' } },
+    });
+    const { token } = (signUp.body.data as { signUp: { token: string } }).signUp;
+    const socket = new WebSocket(server.url.replace(/^http/, 'ws'), 'graphql-transport-ws', {
+      headers: { 'x-request-id': 'lb-ws-42' },
+    });
+    const messages: { type: string; id?: string }[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(String(data)) as { type: string }));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+    // graphql-ws closes a socket that subscribes before its connection is acknowledged.
+    for (let attempt = 0; attempt < 200 && !messages.some((m) => m.type === 'connection_ack'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    socket.send(
+      JSON.stringify({ id: 'q', type: 'subscribe', payload: { query: 'query Ping { __typename }' } }),
+    );
+    socket.send(
+      JSON.stringify({
+        id: 's',
+        type: 'subscribe',
+        payload: { query: 'subscription Tick { escalationRaised { event } }' },
+      }),
+    );
+    const [ping] = await accessLinesOf('lb-ws-42:2');
+    expect(ping).toMatchObject({ operation: 'Ping', type: 'query', codes: [] });
+    const [tick] = await accessLinesOf('lb-ws-42:3');
+    expect(tick).toMatchObject({ operation: 'Tick', type: 'subscription' });
+    socket.close();
   });
 
   it('gives each of two requests its own id', async () => {

@@ -1,4 +1,4 @@
-import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
+import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { currentRequestId } from '../db/query-cancellation.js';
 import { DomainError } from '../kernel/errors.js';
@@ -13,30 +13,33 @@ import type { Context } from './context.js';
  * the error masker; expected ones (wrong password, CONFLICT, bad input) only here, at info.
  */
 export function useAccessLog(logger: Logger): Plugin<Context> {
+  const log = (args: ExecutionArgs, started: number, result: ExecutionResult | AsyncIterable<unknown>) => {
+    // A subscription's line is written when its stream starts (its events are not operations).
+    const codes = Symbol.asyncIterator in result ? [] : codesOf(result);
+    // Refusals under a flood are counted by the failure log, one line a minute, not one each.
+    if (codes.includes('RATE_LIMITED')) return;
+    const ctx = args.contextValue as Context;
+    const operation = getOperationAST(args.document, args.operationName);
+    logger.info(
+      {
+        operation: args.operationName ?? operation?.name?.value ?? null,
+        type: operation?.operation ?? null,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        codes,
+        credential: ctx.actor.kind,
+        ...(ctx.actor.apiKey ? { organizationId: ctx.actor.apiKey.organizationId } : {}),
+      },
+      'graphql operation',
+    );
+  };
   return {
     onExecute({ args }) {
       const started = performance.now();
-      return {
-        onExecuteDone({ result }) {
-          if (Symbol.asyncIterator in result) return;
-          const codes = codesOf(result);
-          // Refusals under a flood are counted by the failure log, one line a minute, not one each.
-          if (codes.includes('RATE_LIMITED')) return;
-          const ctx = args.contextValue;
-          const operation = getOperationAST(args.document, args.operationName);
-          logger.info(
-            {
-              operation: args.operationName ?? operation?.name?.value ?? null,
-              type: operation?.operation ?? null,
-              ms: Math.round((performance.now() - started) * 10) / 10,
-              codes,
-              credential: ctx.actor.kind,
-              ...(ctx.actor.apiKey ? { organizationId: ctx.actor.apiKey.organizationId } : {}),
-            },
-            'graphql operation',
-          );
-        },
-      };
+      return { onExecuteDone: ({ result }) => log(args, started, result) };
+    },
+    onSubscribe({ args }) {
+      const started = performance.now();
+      return { onSubscribeResult: ({ result }) => log(args, started, result) };
     },
     onResultProcess({ result, setResult }) {
       const requestId = currentRequestId();

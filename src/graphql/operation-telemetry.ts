@@ -32,18 +32,29 @@ export function useOperationTelemetry(metrics: Metrics | undefined): Plugin<Cont
       }
       return {
         onExecuteDone({ result }) {
+          metrics?.operation(name, type, (performance.now() - started) / 1000);
           if (Symbol.asyncIterator in result) {
             span.end();
             return;
           }
           const codes = codesOf(result);
-          metrics?.operation(name, type, (performance.now() - started) / 1000);
           metrics?.errors(codes);
           if (codes.length) {
             span.setAttribute('graphql.error.codes', codes);
             failed(span, new Error(codes.join(', ')));
           }
           span.end();
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      const started = performance.now();
+      const operation = getOperationAST(args.document, args.operationName);
+      const name = args.operationName ?? operation?.name?.value ?? null;
+      return {
+        onSubscribeResult({ result }) {
+          metrics?.operation(name, 'subscription', (performance.now() - started) / 1000);
+          if (!(Symbol.asyncIterator in result)) metrics?.errors(codesOf(result));
         },
       };
     },

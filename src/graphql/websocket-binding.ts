@@ -26,6 +26,8 @@ export function bindGraphQLWs<Taken>(
   wsServer: WebSocketServer,
   take: (request: IncomingMessage) => Taken,
   keepAliveMs = KEEP_ALIVE_MS,
+  /** Surrounds the handling of each message (the server runs it in a request scope with its own id). */
+  aroundMessage: (taken: Taken, handle: () => Promise<void>) => Promise<void> = (_taken, handle) => handle(),
 ): { dispose(): Promise<void> } {
   const server = makeServer(options);
   wsServer.options.handleProtocols = handleProtocols;
@@ -55,6 +57,7 @@ export function bindGraphQLWs<Taken>(
     turn.add(socket);
     socket.on('pong', () => unanswered.delete(socket));
     socket.once('error', () => socket.close(CloseCode.InternalServerError, 'Internal server error'));
+    const taken = take(request);
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -66,12 +69,12 @@ export function bindGraphQLWs<Taken>(
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
-            handle(String(data)).catch(() =>
+            aroundMessage(taken, () => handle(String(data))).catch(() =>
               socket.close(CloseCode.InternalServerError, 'Internal server error'),
             );
           }),
       },
-      { socket, taken: take(request) },
+      { socket, taken },
     );
     socket.once('close', (code, reason) => {
       turn.delete(socket);

@@ -32,6 +32,8 @@ export class PrivateRedis {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
+    // Refused while redis-server starts: the loop below retries; no "Unhandled error event" on stderr.
+    probe.on('error', () => undefined);
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {

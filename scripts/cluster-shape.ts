@@ -15,8 +15,8 @@ export const HAPROXY =
 export const API_SERVERS = ['api1', 'api2'] as const;
 
 /** On top of DATABASE_URL and REDIS_URL. TRUST_PROXY=1: the balancer appends the caller to X-Forwarded-For. */
-export const API_ENV = { ROLE: 'api', TRUST_PROXY: '1' } as const;
-export const WORKER_ENV = { ROLE: 'worker' } as const;
+export const API_ENV = { ROLE: 'api', TRUST_PROXY: '1', QUEUE_PREFIX: 'cluster' } as const;
+export const WORKER_ENV = { ROLE: 'worker', QUEUE_PREFIX: 'cluster' } as const;
 
 export interface Balancer {
   /** http://host:port of the balancer (GraphQL on /graphql, WebSocket on ws://…/graphql). */

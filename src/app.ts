@@ -79,6 +79,7 @@ export async function startApplication(
   // tries), so a job the queue loses is found and added again (the reconciler, below; in memory, a restart).
   const jobs = config.redisUrl
     ? createBullmqQueue(config.redisUrl, {
+        prefix: config.queuePrefix,
         logger,
         lockDurationMs: config.jobs.lockMs,
         stalledIntervalMs: config.jobs.stalledCheckMs,

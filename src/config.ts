@@ -106,6 +106,10 @@ const envSchema = z.object({
     .regex(/^[\w:.-]{1,64}$/)
     .default('rl'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/)
+    .default('bull'),
   // Database and request guardrails.
   DATABASE_POOL_SIZE: positiveInt(10, 1000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
@@ -175,6 +179,8 @@ export interface Config {
   rateLimits: RateLimitSettings | null;
   /** Where the counters live in Redis, so deployments (or test runs) sharing a Redis do not share limits. */
   rateLimitPrefix: string;
+  /** BullMQ's key prefix, so deployments sharing a Redis do not share queues. */
+  queuePrefix: string;
   /** How many proxies in front of the api may be trusted to append to X-Forwarded-For (0: use the socket address). */
   trustProxyHops: number;
   database: {
@@ -316,6 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             userCost: e.RATE_LIMIT_USER_COST,
           },
     rateLimitPrefix: e.RATE_LIMIT_PREFIX,
+    queuePrefix: e.QUEUE_PREFIX,
     trustProxyHops: e.TRUST_PROXY,
     database: {
       poolSize: e.DATABASE_POOL_SIZE,

@@ -7,7 +7,7 @@ import { topic } from '../src/realtime/topics.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { rawId } from './support/fixtures.js';
 import { eventually, REDIS_URL, subscribe } from './support/live.js';
-import { RUN_RATE_LIMIT_PREFIX } from './support/process.js';
+import { RUN_QUEUE_PREFIX, RUN_RATE_LIMIT_PREFIX } from './support/process.js';
 
 interface Received {
   from: string;
@@ -88,6 +88,7 @@ describe.each(scenarios)('an escalation end to end on $label', ({ kind, redis })
       MAIL_FROM: 'alerts@platform.test',
       DASHBOARD_URL: 'https://dashboard.example.com',
       RATE_LIMIT_PREFIX: RUN_RATE_LIMIT_PREFIX,
+      QUEUE_PREFIX: RUN_QUEUE_PREFIX,
       ...(redis ? { REDIS_URL } : {}),
     });
     app = await startApplication(config, pino({ level: 'silent' }), { db });

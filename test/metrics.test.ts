@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { Metrics } from '../src/observability/metrics.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { eventually, REDIS_URL, subscribe } from './support/live.js';
-import { RUN_RATE_LIMIT_PREFIX, startServerProcess } from './support/process.js';
+import { RUN_QUEUE_PREFIX, RUN_RATE_LIMIT_PREFIX, startServerProcess } from './support/process.js';
 import { startModelServer, startWebhookReceiver } from './support/receivers.js';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -67,6 +67,7 @@ describe('/metrics', () => {
       WEBHOOKS_ALLOW_PRIVATE: 'true',
       METRICS_TOKEN: TOKEN,
       RATE_LIMIT_PREFIX: RUN_RATE_LIMIT_PREFIX,
+      QUEUE_PREFIX: RUN_QUEUE_PREFIX,
       RATE_LIMIT_LOGIN_PER_EMAIL: '1/1m',
     });
     app = await startApplication(config, pino({ level: 'silent' }), {

@@ -19,6 +19,12 @@ export interface ServerProcess {
  */
 export const RUN_RATE_LIMIT_PREFIX = `rl-test-${randomBytes(4).toString('hex')}`;
 
+/**
+ * The BullMQ queues of one test file, apart from those of the files running at the same time on the same
+ * Redis: a worker of another file would take this file's jobs (and find none of their rows in its database).
+ */
+export const RUN_QUEUE_PREFIX = `q-test-${randomBytes(4).toString('hex')}`;
+
 const READY = /"url":"([^"]+)","msg":"GraphQL API and GraphiQL ready"/;
 
 /** Starts `tsx src/main.ts` with the environment given on top of this one; resolves once it serves. */
@@ -34,6 +40,7 @@ export async function startServerProcess(
       LOG_LEVEL: 'info',
       SEED_DEMO: 'false',
       RATE_LIMIT_PREFIX: RUN_RATE_LIMIT_PREFIX,
+      QUEUE_PREFIX: RUN_QUEUE_PREFIX,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -34,12 +34,14 @@ const candidate = (overrides: Partial<RoutingCandidate> = {}): RoutingCandidate 
   timezone: 'UTC',
   lastAssignedAt: null,
   activeCount: 0,
+  teamIds: [],
   ...overrides,
 });
 const need = (overrides: Partial<RoutingNeed> = {}): RoutingNeed => ({
   channel: 'WHATSAPP',
   labels: [],
   language: null,
+  teamId: null,
   ...overrides,
 });
 

@@ -2,6 +2,7 @@ import type { Scenario } from '../support/types.js';
 import { abuseScenario } from './abuse.js';
 import { dashboardScenario } from './dashboard.js';
 import { fanoutScenario } from './fanout.js';
+import { handoffScenario } from './handoff.js';
 import { ingestScenario } from './ingest.js';
 import { jobsScenario } from './jobs.js';
 import { latencyScenario } from './latency.js';
@@ -22,4 +23,5 @@ export const scenarios: Scenario[] = [
   abuseScenario,
   latencyScenario,
   monitoringScenario,
+  handoffScenario,
 ];

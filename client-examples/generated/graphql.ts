@@ -77,6 +77,8 @@ export type IngestMessageInput = {
   appServiceId: string | number;
   /** Defaults to the app service's channel. */
   channel?: Channel | null | undefined;
+  /** A BOT message's confidence in its own answer, 0 to 1: below a CONFIDENCE handoff rule's threshold, the conversation goes to humans. Ignored for other senders. */
+  confidence?: number | null | undefined;
   /** The text, or the caption of a file (at most 20000 characters). */
   content: string;
   customer: CustomerInput;
@@ -160,10 +162,12 @@ export type AppServiceAnalyticsQuery = { node:
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
    | null };
@@ -196,10 +200,12 @@ export type AppServicesQuery = { node:
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization', name: string, appServices: { edges: Array<{ node: { id: string, name: string, channel: Channel, externalId: string | null, botEnabled: boolean } }> } }
+    | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
    | null };
@@ -222,10 +228,12 @@ export type InboxQuery = { node:
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
    | null };
@@ -247,10 +255,12 @@ export type ConversationMessagesQuery = { node:
     | { __typename: 'Conversation', status: ConversationStatus, contact: { name: string | null, phone: string | null } | null, messages: { pageInfo: { hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { id: string, index: number, senderType: SenderType, content: string, type: MessageType, private: boolean, sentAt: string } }> } }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
    | null };
@@ -272,10 +282,12 @@ export type AppServiceMonitoringQuery = { node:
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
    | null };
@@ -297,10 +309,12 @@ export type ConversationSentimentQuery = { node:
     | { __typename: 'Conversation', sentiment: Array<{ windowStart: string, emotion: Emotion, score: number }> }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
    | null };

@@ -89,6 +89,23 @@ export const jobCatalogue = {
     id: 'schedule',
     schedule: '* * * * *',
   },
+  /** The CONFIDENCE handoff rules, for a bot reply that reported a confidence or reads as a fallback. */
+  checkBotReply: {
+    queue: 'routing',
+    name: 'check-bot-reply',
+    payload: z.object({ messageId: z.uuid(), ...ofOrganization }),
+    retry: DEFAULT_RETRY,
+    id: 'outbox row',
+  },
+  /** The TIMEOUT handoff rules: customers waiting past a limit, every 5 seconds (six-field cron). */
+  handoffTimeouts: {
+    queue: 'routing',
+    name: 'handoff-timeouts',
+    payload: nothing,
+    retry: { attempts: 1, backoffMs: DEFAULT_BACKOFF_MS },
+    id: 'schedule',
+    schedule: '*/5 * * * * *',
+  },
 } as const satisfies Record<string, JobKind>;
 
 export type JobKindName = keyof typeof jobCatalogue;

@@ -11,6 +11,12 @@ interface ConversationRef {
   appServiceId: string;
 }
 
+/** A message the integrator must deliver to the customer: an agent's public reply, or a handoff message. */
+export function isOutbound(message: { senderType: string; private: boolean; origin?: string }): boolean {
+  if (message.private) return false;
+  return message.senderType === 'AGENT' || (message.senderType === 'SYSTEM' && message.origin === 'handoff');
+}
+
 interface MessageRef {
   id: string;
   organizationId: string;
@@ -18,6 +24,7 @@ interface MessageRef {
   conversationId: string;
   senderType: string;
   private: boolean;
+  origin?: string;
 }
 
 /**
@@ -55,8 +62,8 @@ export class RealtimePublisher {
       messageId: message.id,
     };
     await this.publish('messageAdded', { ...base, private: message.private });
-    // Agent replies are what connectors deliver to customers.
-    if (message.senderType === 'AGENT' && !message.private) await this.publish('outboundMessage', base);
+    // Agent replies (and the platform's own messages, a handoff's) are what connectors deliver to customers.
+    if (isOutbound(message)) await this.publish('outboundMessage', base);
   }
 
   async conversationUpdated(conversation: ConversationRef, changes: ConversationChange[]): Promise<void> {

@@ -68,7 +68,7 @@ export const AppServiceNode = builder.prismaNode('AppService', {
     }),
     outbox: t.relatedConnection('messages', {
       description:
-        'Agent replies to deliver to customers, oldest first, until acknowledged (acknowledgeOutboundMessages). ' +
+        'Agent replies (and handoff messages, sender SYSTEM) to deliver to customers, oldest first, until acknowledged (acknowledgeOutboundMessages). ' +
         'Private notes never appear. Readable with MESSAGES_WRITE or CONVERSATIONS_READ.',
       cursor: 'id',
       ...paged(50, 200),

@@ -13,6 +13,7 @@ import { eventOrder, eventsWhere } from '../services/events.js';
 import { queuePosition } from '../services/routing-queue.js';
 import { sentimentTimeline } from '../services/sentiment-report.js';
 import { builder } from './builder.js';
+import { HandoffReasonRef, handoffReasonOf } from './handoff-rule.js';
 import { depsOf } from './deps.js';
 import { ConversationPriorityEnum, ConversationStatusEnum, SenderTypeEnum } from './enums.js';
 import { decodeIdOf } from '../kernel/global-id.js';
@@ -78,6 +79,17 @@ export const ConversationNode = builder.prismaNode('Conversation', {
     labels: t.exposeStringList('labels'),
     language: t.exposeString('language', { nullable: true }),
     escalatedAt: t.expose('escalatedAt', { type: 'DateTime', nullable: true }),
+    team: t.relation('team', {
+      nullable: true,
+      description: 'The team it is routed within (a handoff rule, a transfer); null: any agent.',
+    }),
+    handoffReason: t.field({
+      type: HandoffReasonRef,
+      nullable: true,
+      description: 'Why the bot handed it to humans (the last handoff); null when it never did.',
+      select: { handoffReason: true },
+      resolve: (conversation) => handoffReasonOf(conversation.handoffReason),
+    }),
     firstReplyAt: t.expose('firstReplyAt', {
       type: 'DateTime',
       nullable: true,

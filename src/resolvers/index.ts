@@ -19,6 +19,8 @@ import './notification.js';
 import './webhook-endpoint.js';
 import './ingestion.js';
 import './canned-response.js';
+import './team.js';
+import './handoff-rule.js';
 import './monitoring.js';
 import './model-usage.js';
 import './event.js';

@@ -50,6 +50,12 @@ const IngestMessageInput = builder.inputType('IngestMessageInput', {
       description: 'The same key twice (per app service) returns the first result and stores nothing new.',
       validate: z.string().min(1).max(200).optional(),
     }),
+    confidence: t.float({
+      required: false,
+      description:
+        "A BOT message's confidence in its own answer, 0 to 1: below a CONFIDENCE handoff rule's threshold, the conversation goes to humans. Ignored for other senders.",
+      validate: z.number().min(0).max(1).optional(),
+    }),
   }),
 });
 

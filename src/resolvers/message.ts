@@ -34,6 +34,10 @@ export const MessageNode = builder.prismaNode('Message', {
     link: t.exposeString('link', { nullable: true }),
     channel: t.expose('channel', { type: ChannelEnum }),
     subchannel: t.exposeString('subchannel', { nullable: true }),
+    confidence: t.exposeFloat('confidence', {
+      nullable: true,
+      description: "A BOT message's confidence in its own answer, as the integrator reported it.",
+    }),
     private: t.exposeBoolean('private', { description: 'An internal note, never sent to the customer.' }),
     metaData: t.expose('metaData', { type: 'JSON', nullable: true }),
     origin: t.exposeString('origin'),

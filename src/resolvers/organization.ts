@@ -156,6 +156,22 @@ export const OrganizationNode = builder.prismaNode('Organization', {
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),
     }),
+    teams: t.relation('teams', {
+      description: 'Teams, by name.',
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'organization:read'),
+        orderBy: { name: 'asc' },
+        take: 500,
+      }),
+    }),
+    handoffRules: t.relation('handoffRules', {
+      description: 'Handoff rules in the order they are tried; OWNER and ADMIN only.',
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'agents:manage'),
+        orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+        take: 200,
+      }),
+    }),
     cannedResponses: t.relatedConnection('cannedResponses', {
       description: 'Saved replies, by short code; `search` matches the short code or the text.',
       cursor: 'id',

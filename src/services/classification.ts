@@ -14,6 +14,15 @@ import { lockConversation } from './conversation-locks.js';
 import type { ServiceDeps } from './deps.js';
 import { planEscalationDeliveries } from './notification-planning.js';
 import { autoAssign } from './routing-queue.js';
+import {
+  applyHandoff,
+  firstMatch,
+  recentCustomerScores,
+  applicableTo,
+  rulesQuery,
+  trendLength,
+  type HandoffOutcome,
+} from './handoff.js';
 import { senderRoleOf } from './sender-role.js';
 
 /** How many earlier messages the classifier sees: enough for the bot's last answer (UNANSWERED). */
@@ -51,7 +60,11 @@ export async function processClassification(
 ): Promise<ClassificationJobResult> {
   const message = await deps.prisma.message.findUnique({
     where: { id: job.messageId },
-    include: { appService: true },
+    // The organization's handoff rules come with the message (one statement, not one more).
+    include: {
+      appService: true,
+      organization: { select: { handoffRules: rulesQuery('customer-message') } },
+    },
   });
   if (!message) return { status: 'skipped', reason: 'message not found' };
   if (message.senderType !== 'CUSTOMER') return { status: 'skipped', reason: 'not a customer message' };
@@ -160,8 +173,33 @@ export async function processClassification(
         );
       }
     }
+    // While the bot holds the conversation, the organization's handoff rules may give it to humans.
+    let handoff: HandoffOutcome | null = null;
+    if (before.status === 'BOT') {
+      const rules = applicableTo(message.organization.handoffRules, message.appServiceId);
+      if (rules.length > 0) {
+        const trend = trendLength(rules);
+        const found = firstMatch(rules, {
+          kind: 'customer-message',
+          text: message.content,
+          language: outcome.result.language,
+          escalations: outcome.result.escalations,
+          emotion: outcome.result.emotion,
+          recentScores: trend ? await recentCustomerScores(tx, message.conversationId, trend) : [],
+        });
+        if (found) {
+          handoff = await applyHandoff(
+            tx,
+            after,
+            { rule: found.rule, trigger: found.rule.triggerType, evidence: found.match.evidence },
+            now,
+          );
+          after = handoff.conversation;
+        }
+      }
+    }
     const held = before.assigneeId !== null && (before.status === 'ASSIGNED' || before.status === 'PENDING');
-    if (notified.length > 0 && appService.autoAssignOnEscalation && !held) {
+    if (!handoff && notified.length > 0 && appService.autoAssignOnEscalation && !held) {
       await autoAssign(tx, {
         conversationId: message.conversationId,
         organizationId: message.organizationId,
@@ -170,7 +208,7 @@ export async function processClassification(
       });
       after = await tx.conversation.findUniqueOrThrow({ where: { id: message.conversationId } });
     }
-    return { escalations, events, after };
+    return { escalations, events, after, handoffMessage: handoff?.message ?? null };
   });
 
   if (!stored) return { status: 'already-classified' };
@@ -182,6 +220,7 @@ export async function processClassification(
       message.appServiceId,
     );
   }
+  if (stored.handoffMessage) await deps.realtime.messageAdded(stored.handoffMessage);
   await deps.realtime.conversationUpdated(stored.after, conversationChanges(before ?? null, stored.after));
   return {
     status: 'classified',

@@ -78,6 +78,7 @@ export type NewMessage = Pick<
   | 'origin'
   | 'idempotencyKey'
   | 'sentAt'
+  | 'confidence'
 > & { metaData: Prisma.InputJsonObject | undefined };
 
 /**
@@ -89,10 +90,10 @@ export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<Messag
   const stored = await tx.$queryRaw<{ id: string; created_at: Date; updated_at: Date }[]>`
     INSERT INTO messages (id, organization_id, app_service_id, conversation_id, index, sender_type,
       sender_contact_id, content, type, link, channel, subchannel, meta_data, origin, idempotency_key, sent_at,
-      created_at, updated_at)
+      confidence, created_at, updated_at)
     SELECT r.id, r.organization_id, r.app_service_id, r.conversation_id, r.index, r.sender_type::"SenderType",
       r.sender_contact_id, r.content, r.type::"MessageType", r.link, r.channel::"Channel", r.subchannel,
-      r.meta_data::jsonb, r.origin, r.idempotency_key, r.sent_at, now(), now()
+      r.meta_data::jsonb, r.origin, r.idempotency_key, r.sent_at, r.confidence, now(), now()
     FROM unnest(
       ${column((r) => r.id)}::uuid[], ${column((r) => r.organizationId)}::uuid[],
       ${column((r) => r.appServiceId)}::uuid[], ${column((r) => r.conversationId)}::uuid[],
@@ -102,9 +103,9 @@ export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<Messag
       ${column((r) => r.subchannel)}::text[],
       ${column((r) => (r.metaData === undefined ? null : JSON.stringify(r.metaData)))}::text[],
       ${column((r) => r.origin)}::text[], ${column((r) => r.idempotencyKey)}::text[],
-      ${column((r) => r.sentAt.toISOString())}::timestamptz[]
+      ${column((r) => r.sentAt.toISOString())}::timestamptz[], ${column((r) => r.confidence)}::float8[]
     ) AS r(id, organization_id, app_service_id, conversation_id, index, sender_type, sender_contact_id, content,
-      type, link, channel, subchannel, meta_data, origin, idempotency_key, sent_at)
+      type, link, channel, subchannel, meta_data, origin, idempotency_key, sent_at, confidence)
     RETURNING id::text AS id, created_at, updated_at`;
   const byId = new Map(stored.map((row) => [row.id, row]));
   return rows.map((row) => {

@@ -4,6 +4,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { AppService, Conversation, Message } from '../generated/prisma/client.js';
 import type { Channel, MessageType, SenderType } from '../generated/prisma/enums.js';
 import { enqueueManyInTransaction } from '../jobs/outbox.js';
+import { botReplyNeedsCheck } from './handoff-triggers.js';
 import type { OutboxJobInput } from '../jobs/queue.js';
 import { conversationChanges } from '../realtime/publisher.js';
 import type { ConversationChange } from '../realtime/topics.js';
@@ -36,6 +37,8 @@ export interface IngestMessageInput {
   metaData?: Prisma.InputJsonObject;
   sentAt?: Date | null;
   idempotencyKey?: string | null;
+  /** A BOT message's confidence in its own answer (0–1), for the CONFIDENCE handoff trigger. */
+  confidence?: number | null;
 }
 
 /** What ingestion uses of the services' dependencies. */
@@ -274,6 +277,7 @@ async function storeBatch(
       origin: 'integration',
       idempotencyKey: input.idempotencyKey ?? null,
       sentAt,
+      confidence: input.senderType === 'BOT' ? (input.confidence ?? null) : null,
     } satisfies NewMessage;
     const updated: Conversation = {
       ...conversation,
@@ -293,6 +297,13 @@ async function storeBatch(
       jobs.push({
         queue: 'classification',
         name: 'classify',
+        payload: { messageId: row.id, organizationId: appService.organizationId },
+      });
+    } else if (input.senderType === 'BOT' && botReplyNeedsCheck(input.content, input.confidence)) {
+      // Only replies a CONFIDENCE handoff rule could match cost a job.
+      jobs.push({
+        queue: 'routing',
+        name: 'check-bot-reply',
         payload: { messageId: row.id, organizationId: appService.organizationId },
       });
     }

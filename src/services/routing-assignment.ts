@@ -39,6 +39,7 @@ const candidateSelect = {
   workingHours: true,
   timezone: true,
   lastAssignedAt: true,
+  teams: { select: { teamId: true } },
   _count: { select: { assigned: { where: { status: { in: ACTIVE_STATUSES } } } } },
 } satisfies Prisma.AgentSelect;
 
@@ -56,10 +57,11 @@ export async function loadCandidates(tx: Tx, organizationId: string): Promise<Ro
     select: candidateSelect,
     orderBy: { id: 'asc' },
   });
-  return agents.map(({ _count, workingHours, ...agent }) => ({
+  return agents.map(({ _count, workingHours, teams, ...agent }) => ({
     ...agent,
     workingHours: storedWorkingHours(workingHours),
     activeCount: _count.assigned,
+    teamIds: teams.map((team) => team.teamId),
   }));
 }
 
@@ -119,6 +121,7 @@ export const routedConversationSelect = {
   queuedAt: true,
   labels: true,
   language: true,
+  teamId: true,
   appService: { select: { channel: true } },
 } satisfies Prisma.ConversationSelect;
 
@@ -128,6 +131,7 @@ const needOf = (conversation: RoutedConversation): RoutingNeed => ({
   channel: conversation.appService.channel,
   labels: conversation.labels,
   language: conversation.language,
+  teamId: conversation.teamId,
 });
 
 /**

@@ -103,6 +103,8 @@ export interface RoutingCandidate {
   lastAssignedAt: Date | null;
   /** Conversations assigned to the agent with status ASSIGNED or PENDING. */
   activeCount: number;
+  /** The teams the agent is in. */
+  teamIds: string[];
 }
 
 export interface RoutingNeed {
@@ -112,16 +114,19 @@ export interface RoutingNeed {
   labels: string[];
   /** The conversation's language (e.g. "en", "ar-AE"), null when not detected. */
   language: string | null;
+  /** The team it is routed within; null: any agent of the organization. */
+  teamId: string | null;
 }
 
 export type IneligibilityReason =
-  'unavailable' | 'outside working hours' | 'channel' | 'topic' | 'language' | 'at capacity';
+  'team' | 'unavailable' | 'outside working hours' | 'channel' | 'topic' | 'language' | 'at capacity';
 
 /** "ar-AE", "AR" and "ar_EG" are all Arabic: languages compare by their primary subtag, in any case. */
 const primaryLanguage = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
 
 /**
  * Why the candidate cannot take the conversation now, or null when they can. The rules, in order:
+ * - `team`: a conversation routed within a team goes to that team's members only;
  * - `unavailable`: the agent's own switch is off (also set when their membership ends);
  * - `outside working hours`: see isWithinWorkingHours;
  * - `channel`: an empty channel list serves every channel, otherwise it must list the conversation's;
@@ -136,6 +141,7 @@ export function ineligibilityReason(
   need: RoutingNeed,
   now: Date,
 ): IneligibilityReason | null {
+  if (need.teamId && !candidate.teamIds.includes(need.teamId)) return 'team';
   if (!candidate.available) return 'unavailable';
   if (!isWithinWorkingHours(candidate.workingHours, candidate.timezone, now)) return 'outside working hours';
   if (candidate.channels.length > 0 && !candidate.channels.includes(need.channel)) return 'channel';

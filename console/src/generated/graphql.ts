@@ -82,10 +82,12 @@ export type ConsoleAnalyticsQuery = { node:
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
    | null };
@@ -111,10 +113,12 @@ export type ConsoleConversationQuery = { node:
     | { __typename: 'Conversation', createdAt: string, labels: Array<string>, language: string | null, messageCount: number, id: string, status: ConversationStatus, priority: ConversationPriority, escalatedAt: string | null, resolvedAt: string | null, contact: { name: string | null, phone: string | null } | null, messages: { edges: Array<{ node: { id: string, index: number, senderType: SenderType, content: string, type: MessageType, link: string | null, private: boolean, sentAt: string, senderAgent: { name: string } | null } }> }, escalations: { edges: Array<{ node: { id: string, type: EscalationType, event: string, evidence: string, createdAt: string, acknowledgedAt: string | null } }> }, sentiment: Array<{ emotion: Emotion, score: number, windowStart: string, windowEnd: string }>, assignee: { id: string, name: string, user: { id: string } | null } | null }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
    | null };
@@ -173,10 +177,12 @@ export type ConsoleInboxQuery = { node:
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
    | null };

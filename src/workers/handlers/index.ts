@@ -3,7 +3,16 @@ import { analyseSentiment } from './analyse-sentiment.js';
 import { classify } from './classify.js';
 import { deliver } from './deliver.js';
 import { drainQueues } from './drain-queues.js';
+import { checkBotReply, handoffTimeouts } from './handoff.js';
 import { rollupMetrics } from './rollup-metrics.js';
 
 /** Every kind of the job catalogue (src/jobs/catalogue.ts) and the function that runs it. */
-export const jobHandlers: JobHandlers = { classify, deliver, rollupMetrics, analyseSentiment, drainQueues };
+export const jobHandlers: JobHandlers = {
+  classify,
+  deliver,
+  rollupMetrics,
+  analyseSentiment,
+  drainQueues,
+  checkBotReply,
+  handoffTimeouts,
+};

@@ -1,0 +1,89 @@
+// Teams: groups of agents that conversations are routed within (a handoff rule's target, a transfer).
+// An agent may be in several; a conversation with a team goes only to that team's members.
+import type { Actor } from '../auth/actor.js';
+import { badInput, conflict, forbidden } from '../kernel/errors.js';
+import type { ServiceDeps } from './deps.js';
+import { isUniqueViolation, type Tx } from './transactions.js';
+import { nameSchema } from './validation.js';
+
+/** Agents per team at most (the routing reads them with every candidate). */
+export const MAX_TEAM_AGENTS = 500;
+
+export async function createTeam(
+  deps: Pick<ServiceDeps, 'prisma'>,
+  actor: Actor,
+  input: { organizationId: string; name: string; agentIds?: string[] | null },
+) {
+  actor.assertCan(input.organizationId, 'agents:manage');
+  const name = nameSchema.parse(input.name);
+  return deps.prisma.$transaction(async (tx) => {
+    const agentIds = await agentsInOrganization(tx, input.organizationId, input.agentIds ?? []);
+    try {
+      return await tx.team.create({
+        data: {
+          organizationId: input.organizationId,
+          name,
+          members: { createMany: { data: agentIds.map((agentId) => ({ agentId })) } },
+        },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A team named "${name}" exists already.`);
+      throw error;
+    }
+  });
+}
+
+/** Renames, and with agentIds replaces the members (the list is the team's whole membership). */
+export async function updateTeam(
+  deps: Pick<ServiceDeps, 'prisma'>,
+  actor: Actor,
+  input: { id: string; name?: string | null; agentIds?: string[] | null },
+) {
+  const team = await teamInReach(deps.prisma, actor, input.id);
+  return deps.prisma.$transaction(async (tx) => {
+    if (input.agentIds) {
+      const agentIds = await agentsInOrganization(tx, team.organizationId, input.agentIds);
+      await tx.teamMember.deleteMany({ where: { teamId: team.id, agentId: { notIn: agentIds } } });
+      await tx.teamMember.createMany({
+        data: agentIds.map((agentId) => ({ teamId: team.id, agentId })),
+        skipDuplicates: true,
+      });
+    }
+    try {
+      return await tx.team.update({
+        where: { id: team.id },
+        data: input.name ? { name: nameSchema.parse(input.name) } : { updatedAt: new Date() },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A team named "${input.name}" exists already.`);
+      throw error;
+    }
+  });
+}
+
+/** Its conversations go back to the whole organization; rules that targeted it route without a team. */
+export async function deleteTeam(deps: Pick<ServiceDeps, 'prisma'>, actor: Actor, input: { id: string }) {
+  const team = await teamInReach(deps.prisma, actor, input.id);
+  await deps.prisma.team.delete({ where: { id: team.id } });
+  return team;
+}
+
+export async function teamInReach(db: Tx, actor: Actor, id: string) {
+  actor.assertAuthenticated();
+  const team = await db.team.findFirst({
+    where: { id, organizationId: { in: actor.organizationIdsWith('agents:manage') } },
+  });
+  if (!team) throw forbidden();
+  return team;
+}
+
+/** The ids, de-duplicated, once every one is an agent of the organization; BAD_USER_INPUT otherwise. */
+async function agentsInOrganization(tx: Tx, organizationId: string, given: string[]): Promise<string[]> {
+  const agentIds = [...new Set(given)];
+  if (agentIds.length > MAX_TEAM_AGENTS) throw badInput(`At most ${MAX_TEAM_AGENTS} agents per team.`);
+  if (agentIds.length === 0) return [];
+  const found = await tx.agent.count({ where: { id: { in: agentIds }, organizationId } });
+  if (found !== agentIds.length)
+    throw badInput('Every agent of a team must be an agent of its organization.');
+  return agentIds;
+}

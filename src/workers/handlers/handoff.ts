@@ -1,0 +1,10 @@
+import { checkBotReply as check, handOffWaitingCustomers } from '../../services/handoff-moments.js';
+import type { JobHandlerFor } from '../handler.js';
+
+/** A bot reply that may fall under a CONFIDENCE handoff rule. */
+export const checkBotReply: JobHandlerFor<'checkBotReply'> = (deps, payload) => check(deps, payload);
+
+/** Customers waiting past a TIMEOUT handoff rule's limit go to humans. */
+export const handoffTimeouts: JobHandlerFor<'handoffTimeouts'> = async (deps) => ({
+  handedOver: await handOffWaitingCustomers(deps),
+});

@@ -5,6 +5,8 @@ export type Permission =
   | 'organization:read'
   | 'conversations:read'
   | 'conversations:work'
+  /** Labels and priority: agents, and integrators' keys with conversations:write. */
+  | 'conversations:triage'
   | 'messages:ingest'
   | 'events:record'
   | 'analytics:read'
@@ -16,7 +18,7 @@ export type Permission =
   | 'organization:manage';
 
 const analyst: Permission[] = ['organization:read', 'conversations:read', 'analytics:read', 'members:read'];
-const agent: Permission[] = [...analyst, 'conversations:work'];
+const agent: Permission[] = [...analyst, 'conversations:work', 'conversations:triage'];
 const admin: Permission[] = [...agent, 'appServices:manage', 'agents:manage', 'apiKeys:manage'];
 const owner: Permission[] = [...admin, 'members:manage', 'organization:manage'];
 
@@ -34,6 +36,7 @@ export const apiKeyScopes = [
   'messages:write',
   'events:write',
   'conversations:read',
+  'conversations:write',
   'analytics:read',
 ] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
@@ -47,6 +50,7 @@ const scopePermissions: Record<ApiKeyScope, Permission[]> = {
   'messages:write': ['messages:ingest'],
   'events:write': ['events:record'],
   'conversations:read': ['conversations:read'],
+  'conversations:write': ['conversations:triage'],
   'analytics:read': ['analytics:read'],
 };
 

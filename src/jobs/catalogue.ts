@@ -89,6 +89,15 @@ export const jobCatalogue = {
     id: 'schedule',
     schedule: '* * * * *',
   },
+  /** Resolves idle conversations of the app services that ask for it (autoResolveMinutes). */
+  autoResolve: {
+    queue: 'routing',
+    name: 'auto-resolve',
+    payload: nothing,
+    retry: DEFAULT_RETRY,
+    id: 'schedule',
+    schedule: '* * * * *',
+  },
   /** The CONFIDENCE handoff rules, for a bot reply that reported a confidence or reads as a fallback. */
   checkBotReply: {
     queue: 'routing',

@@ -17,6 +17,11 @@ const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
       value: 'conversations:read',
       description: 'Read conversations, messages, contacts.',
     },
+    CONVERSATIONS_WRITE: {
+      value: 'conversations:write',
+      description:
+        'Set labels and priority of conversations (addLabels, removeLabels, setConversationPriority).',
+    },
     ANALYTICS_READ: { value: 'analytics:read', description: 'Read analyses and monitoring.' },
   } as const,
 });

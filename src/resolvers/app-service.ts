@@ -44,6 +44,16 @@ export const AppServiceNode = builder.prismaNode('AppService', {
     enabledEscalationTypes: t.expose('enabledEscalationTypes', { type: [EscalationTypeEnum] }),
     escalationCooldownMinutes: t.exposeInt('escalationCooldownMinutes'),
     autoAssignOnEscalation: t.exposeBoolean('autoAssignOnEscalation'),
+    topicLabels: t.exposeBoolean('topicLabels', {
+      description:
+        "Detected topics are added to conversations' labels (routing matches agents' topics with them).",
+    }),
+    autoResolveMinutes: t.exposeInt('autoResolveMinutes', {
+      description: 'Conversations with no message for this many minutes are resolved; 0: never.',
+    }),
+    autoResolveHeld: t.exposeBoolean('autoResolveHeld', {
+      description: 'Auto-resolve also conversations an agent holds (ASSIGNED, PENDING).',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     // Up the ownership tree: a statement of its own (owner-relation.ts).
@@ -145,6 +155,16 @@ const notificationSettings = (
     validate: AppServiceSettingsFields.cooldown.optional(),
   }),
   autoAssignOnEscalation: t.boolean({ required: false }),
+  topicLabels: t.boolean({ required: false, description: 'Defaults to true.' }),
+  autoResolveMinutes: t.int({
+    required: false,
+    description: '0 (the default) turns auto-resolve off; otherwise 5 to 43200 (30 days).',
+    validate: z
+      .union([z.literal(0), z.number().int().min(5).max(43_200)])
+      .optional()
+      .nullable(),
+  }),
+  autoResolveHeld: t.boolean({ required: false, description: 'Defaults to false.' }),
 });
 
 export const CreateAppServiceInput = builder.inputType('CreateAppServiceInput', {

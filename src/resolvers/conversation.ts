@@ -282,8 +282,34 @@ const LabelsInput = builder.inputType('ConversationLabelsInput', {
 });
 
 const workScopes = { user: true } as const;
+/** Labels and priority: agents, and integrators' keys with CONVERSATIONS_WRITE (the service checks which). */
+const triageScopes = { authenticated: true } as const;
+
+const TransferConversationInput = builder.inputType('TransferConversationInput', {
+  fields: (t) => ({
+    conversationId: t.id(),
+    teamId: t.id({ required: false, description: 'Routed within this team (or queued there).' }),
+    agentId: t.id({ required: false, description: 'Assigned to this agent.' }),
+    note: t.string({ required: false, validate: z.string().trim().max(2000).optional().nullable() }),
+  }),
+});
 
 builder.mutationFields((t) => ({
+  transferConversation: t.field({
+    type: ConversationNode,
+    description:
+      'Hands the conversation to a team (routing within it) or to an agent: a private note records where, by ' +
+      'whom and why, and the assignment history records it. Give teamId or agentId.',
+    authScopes: workScopes,
+    args: { input: t.arg({ type: TransferConversationInput }) },
+    resolve: (_root, { input }, ctx) =>
+      actions.transferConversation(depsOf(ctx), ctx.actor, {
+        conversationId: decodeIdOf('Conversation', input.conversationId),
+        teamId: input.teamId ? decodeIdOf('Team', input.teamId) : null,
+        agentId: input.agentId ? decodeIdOf('Agent', input.agentId) : null,
+        note: input.note ?? null,
+      }),
+  }),
   takeOverConversation: t.field({
     type: ConversationMessagePayload,
     description: "The viewer's agent takes the conversation from the bot, and optionally sends a message.",
@@ -361,7 +387,7 @@ builder.mutationFields((t) => ({
   }),
   setConversationPriority: t.field({
     type: ConversationNode,
-    authScopes: workScopes,
+    authScopes: triageScopes,
     args: { input: t.arg({ type: SetConversationPriorityInput }) },
     resolve: (_root, { input }, ctx) =>
       updates.setConversationPriority(depsOf(ctx), ctx.actor, {
@@ -371,14 +397,14 @@ builder.mutationFields((t) => ({
   }),
   addLabels: t.field({
     type: ConversationNode,
-    authScopes: workScopes,
+    authScopes: triageScopes,
     args: { input: t.arg({ type: LabelsInput }) },
     resolve: (_root, { input }, ctx) =>
       updates.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), add: input.labels }),
   }),
   removeLabels: t.field({
     type: ConversationNode,
-    authScopes: workScopes,
+    authScopes: triageScopes,
     args: { input: t.arg({ type: LabelsInput }) },
     resolve: (_root, { input }, ctx) =>
       updates.changeLabels(depsOf(ctx), ctx.actor, { ...conversationIdOf(input), remove: input.labels }),

@@ -16,6 +16,9 @@ export interface AppServiceSettingsInput {
   enabledEscalationTypes?: EscalationType[] | null;
   escalationCooldownMinutes?: number | null;
   autoAssignOnEscalation?: boolean | null;
+  topicLabels?: boolean | null;
+  autoResolveMinutes?: number | null;
+  autoResolveHeld?: boolean | null;
 }
 
 export interface CreateAppServiceInput extends AppServiceSettingsInput {

@@ -14,6 +14,7 @@ import { lockConversation } from './conversation-locks.js';
 import type { ServiceDeps } from './deps.js';
 import { planEscalationDeliveries } from './notification-planning.js';
 import { autoAssign } from './routing-queue.js';
+import { MAX_LABELS, normalizeLabel } from './conversation-updates.js';
 import {
   applyHandoff,
   firstMatch,
@@ -145,6 +146,13 @@ export async function processClassification(
     const conversationPatch: Prisma.ConversationUncheckedUpdateInput = {};
     if (!before.language && outcome.result.language !== 'other')
       conversationPatch.language = outcome.result.language;
+    // Detected topics become labels (routing matches them with agents' topics), up to the label limit.
+    if (appService.topicLabels && outcome.result.topics.length > 0) {
+      const labels = [
+        ...new Set([...before.labels, ...outcome.result.topics.map(normalizeLabel).filter(Boolean)]),
+      ];
+      if (labels.length > before.labels.length) conversationPatch.labels = labels.slice(0, MAX_LABELS);
+    }
     if (notified.length > 0) {
       if (!before.escalatedAt) conversationPatch.escalatedAt = now;
       const wanted = escalationPriority(

@@ -63,10 +63,12 @@ export async function withConversation<T extends Outcome>(
   actor: Actor,
   conversationId: string,
   fn: (tx: Tx, conversation: Conversation, now: Date) => Promise<T>,
+  /** What the actor must hold in the conversation's organization (labels and priority: triage). */
+  permission: Permission = 'conversations:work',
 ): Promise<T> {
   let before: Conversation | undefined;
   const outcome = await deps.prisma.$transaction(async (tx) => {
-    const found = await conversationInReach(tx, actor, conversationId, 'conversations:work');
+    const found = await conversationInReach(tx, actor, conversationId, permission);
     before = await lockConversation(tx, found.id);
     // The clock is read under the lock, so messages are stamped in the order they are stored.
     return fn(tx, before, nowOf(deps));
@@ -86,7 +88,7 @@ function assignBy(
   actor: Actor,
   conversation: Conversation,
   agentId: string,
-  reason: 'TAKEOVER' | 'MANUAL',
+  reason: 'TAKEOVER' | 'MANUAL' | 'TRANSFER',
   now: Date,
 ) {
   return assignTo(tx, {
@@ -252,4 +254,70 @@ export async function assignConversation(deps: ServiceDeps, actor: Actor, input:
     await drainAfter(deps, result.conversation.organizationId);
   }
   return { conversation: result.conversation, queuePosition: result.queuePosition };
+}
+
+export interface TransferInput {
+  conversationId: string;
+  /** To a team: routed within it (or queued there); to an agent of the organization: assigned to them. */
+  teamId?: string | null;
+  agentId?: string | null;
+  note?: string | null;
+}
+
+/**
+ * Hands a conversation to a team or an agent: the assignment is recorded (TRANSFER for an agent; AUTO or
+ * QUEUED within a team), and a private note by the viewer's agent says where it went and why. A team or
+ * agent of another organization is refused like one that does not exist.
+ */
+export async function transferConversation(deps: ServiceDeps, actor: Actor, input: TransferInput) {
+  if (Boolean(input.teamId) === Boolean(input.agentId)) throw badInput('Give either teamId or agentId.');
+  const result = await withConversation(deps, actor, input.conversationId, async (tx, conversation, now) => {
+    assertWorkable(conversation);
+    const by = await ownAgent(tx, actor, conversation.organizationId);
+    let target: string;
+    let current: Conversation;
+    if (input.teamId) {
+      const team = await tx.team.findFirst({
+        where: { id: input.teamId, organizationId: conversation.organizationId },
+        select: { id: true, name: true },
+      });
+      if (!team) throw badInput('No such team in this organization.');
+      await tx.conversation.update({
+        where: { id: conversation.id },
+        // Out of the current agent's hands: routing within the team decides.
+        data: { teamId: team.id, assigneeId: null, status: 'OPEN' },
+      });
+      await autoAssign(tx, {
+        conversationId: conversation.id,
+        organizationId: conversation.organizationId,
+        assignedById: actor.user?.id ?? null,
+        now,
+      });
+      target = `team ${team.name}`;
+    } else {
+      const agent = await tx.agent.findFirst({
+        where: { id: input.agentId!, organizationId: conversation.organizationId },
+        select: { id: true, name: true },
+      });
+      if (!agent) throw badInput('No such agent in this organization.');
+      await assignBy(tx, actor, conversation, agent.id, 'TRANSFER', now);
+      target = agent.name;
+    }
+    current = await tx.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    const note = `Transferred to ${target} by ${by.name}${input.note ? `: ${input.note}` : '.'}`;
+    const message = await appendAgentMessage(
+      tx,
+      current,
+      by.id,
+      note.slice(0, MAX_MESSAGE_LENGTH),
+      true,
+      now,
+    );
+    current = await tx.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    return { conversation: current, message, previous: conversation.assigneeId };
+  });
+  if (result.previous && result.previous !== result.conversation.assigneeId) {
+    await drainAfter(deps, result.conversation.organizationId);
+  }
+  return result.conversation;
 }

@@ -118,12 +118,18 @@ export async function setConversationPriority(
   actor: Actor,
   input: { conversationId: string; priority: ConversationPriority },
 ) {
-  const outcome = await withConversation(deps, actor, input.conversationId, async (tx, conversation) => ({
-    conversation: await tx.conversation.update({
-      where: { id: conversation.id },
-      data: { priority: input.priority },
+  const outcome = await withConversation(
+    deps,
+    actor,
+    input.conversationId,
+    async (tx, conversation) => ({
+      conversation: await tx.conversation.update({
+        where: { id: conversation.id },
+        data: { priority: input.priority },
+      }),
     }),
-  }));
+    'conversations:triage',
+  );
   return outcome.conversation;
 }
 
@@ -138,12 +144,18 @@ export async function changeLabels(
 ) {
   const add = (input.add ?? []).map(normalizeLabel).filter(Boolean);
   const remove = new Set((input.remove ?? []).map(normalizeLabel));
-  const outcome = await withConversation(deps, actor, input.conversationId, async (tx, conversation) => {
-    const labels = [...new Set([...conversation.labels, ...add])].filter((label) => !remove.has(label));
-    if (labels.length > MAX_LABELS) throw badInput(`A conversation has at most ${MAX_LABELS} labels.`);
-    return {
-      conversation: await tx.conversation.update({ where: { id: conversation.id }, data: { labels } }),
-    };
-  });
+  const outcome = await withConversation(
+    deps,
+    actor,
+    input.conversationId,
+    async (tx, conversation) => {
+      const labels = [...new Set([...conversation.labels, ...add])].filter((label) => !remove.has(label));
+      if (labels.length > MAX_LABELS) throw badInput(`A conversation has at most ${MAX_LABELS} labels.`);
+      return {
+        conversation: await tx.conversation.update({ where: { id: conversation.id }, data: { labels } }),
+      };
+    },
+    'conversations:triage',
+  );
   return outcome.conversation;
 }

@@ -69,7 +69,7 @@ export interface AssignToInput {
   conversationId: string;
   organizationId: string;
   agentId: string;
-  reason: Extract<AssignmentReason, 'MANUAL' | 'AUTO' | 'TAKEOVER'>;
+  reason: Extract<AssignmentReason, 'MANUAL' | 'AUTO' | 'TAKEOVER' | 'TRANSFER'>;
   /** The user who assigned it; null for the router or an integrator. */
   assignedById: string | null;
   now: Date;

@@ -2,7 +2,7 @@ import type { JobHandlers } from '../handler.js';
 import { analyseSentiment } from './analyse-sentiment.js';
 import { classify } from './classify.js';
 import { deliver } from './deliver.js';
-import { drainQueues } from './drain-queues.js';
+import { autoResolve, drainQueues } from './drain-queues.js';
 import { checkBotReply, handoffTimeouts } from './handoff.js';
 import { rollupMetrics } from './rollup-metrics.js';
 
@@ -13,6 +13,7 @@ export const jobHandlers: JobHandlers = {
   rollupMetrics,
   analyseSentiment,
   drainQueues,
+  autoResolve,
   checkBotReply,
   handoffTimeouts,
 };

@@ -24,6 +24,7 @@ const UNIT_TESTS = [
   'test/ai/openai-model.test.ts',
   'test/ai/openai-sentiment.test.ts',
   'test/bench-harness.test.ts',
+  'test/business-hours.test.ts',
   'test/codegen.test.ts',
   'test/config.test.ts',
   'test/console-assets.test.ts',

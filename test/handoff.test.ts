@@ -186,6 +186,12 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
       owner,
     );
     teamId = createTeam.id;
+    // Every test hands conversations to this agent: room for all of them.
+    await ok(
+      `mutation($i: UpdateAgentInput!) { updateAgent(input: $i) { id } }`,
+      { i: { id: agentId, maxConcurrent: 100 } },
+      owner,
+    );
     const empty = await ok<{ createTeam: { id: string } }>(
       `mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }`,
       { i: { organizationId, name: 'Night shift' } },
@@ -373,6 +379,88 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
     expect(node.handoffReason).toMatchObject({ trigger: 'TIMEOUT', ruleName: 'Nobody answered' });
     expect(node.handoffReason!.evidence).toMatch(/^waited \d+ s \(limit 10 s\)$/);
     expect((await read(answered.conversationId)).status).toBe('BOT');
+  }, 60_000);
+
+  it('outside business hours: queues the handoff and sends the out-of-office message, once', async () => {
+    const line = await channel();
+    const closed = { timezone: 'Asia/Dubai', weekly: {} };
+    const configured = await gql(
+      `mutation($i: UpdateAppServiceInput!) { updateAppService(input: $i) { outOfOfficeMessage businessHours { timezone } } }`,
+      {
+        i: {
+          id: line.appServiceId,
+          outOfOfficeMessage: 'We are closed now, {{contact_name}}; we will answer soon.',
+          businessHours: closed,
+        },
+      },
+      owner,
+    );
+    expect(configured.data).toEqual({
+      updateAppService: {
+        outOfOfficeMessage: 'We are closed now, {{contact_name}}; we will answer soon.',
+        businessHours: { timezone: 'Asia/Dubai' },
+      },
+    });
+    const overlapping = await gql(
+      `mutation($i: UpdateTeamInput!) { updateTeam(input: $i) { id } }`,
+      {
+        i: {
+          id: teamId,
+          businessHours: {
+            timezone: 'UTC',
+            weekly: {
+              mon: [
+                ['09:00', '12:00'],
+                ['10:00', '11:00'],
+              ],
+            },
+          },
+        },
+      },
+      owner,
+    );
+    expect(overlapping.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await rule({
+      name: 'After hours',
+      triggerType: 'KEYWORD',
+      trigger: { keywords: ['agent'] },
+      targetTeamId: teamId,
+      appServiceIds: [line.appServiceId],
+    });
+
+    const first = await ingest(line, '+971500000701', 'I need an agent');
+    const node = await handedOver(first.conversationId);
+    // The team's agent is available, but the hours are closed: the conversation waits.
+    expect(node).toMatchObject({ status: 'OPEN', assignee: null, team: { id: teamId } });
+    // Back to the bot, and handed over again: the out-of-office message went out once.
+    await ok(
+      `mutation($i: ConversationIdInput!) { releaseConversation(input: $i) { id } }`,
+      { i: { conversationId: first.conversationId } },
+      owner,
+    );
+    const again = await ingest(line, '+971500000701', 'agent please');
+    expect(again.conversationId).toBe(first.conversationId);
+    await handedOver(first.conversationId);
+    const { node: service } = await ok<{ node: { outbox: { edges: { node: { content: string } }[] } } }>(
+      `query($id: ID!) { node(id: $id) { ... on AppService { outbox(first: 10) { edges { node { content } } } } } }`,
+      { id: line.appServiceId },
+      line.key,
+    );
+    expect(service.outbox.edges.map((edge) => edge.node.content)).toEqual([
+      'We are closed now, Sara; we will answer soon.',
+    ]);
+
+    // Open hours: the next handoff is assigned at once.
+    await ok(
+      `mutation($i: UpdateAppServiceInput!) { updateAppService(input: $i) { id } }`,
+      { i: { id: line.appServiceId, businessHours: null } },
+      owner,
+    );
+    const open = await ingest(line, '+971500000702', 'I need an agent');
+    expect(await handedOver(open.conversationId)).toMatchObject({
+      status: 'ASSIGNED',
+      assignee: { id: agentId },
+    });
   }, 60_000);
 
   it('refuses bad rules and stores nothing; another organization reaches neither rules nor teams', async () => {

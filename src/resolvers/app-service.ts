@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { messageTemplateSchema } from '../services/handoff.js';
+import { BusinessHoursInput, BusinessHoursRef, hoursField, hoursOf } from './business-hours.js';
 import * as appServices from '../services/app-services.js';
 import * as monitoring from '../services/monitoring.js';
 import { sentimentReport } from '../services/sentiment-report.js';
@@ -50,6 +52,17 @@ export const AppServiceNode = builder.prismaNode('AppService', {
     }),
     autoResolveMinutes: t.exposeInt('autoResolveMinutes', {
       description: 'Conversations with no message for this many minutes are resolved; 0: never.',
+    }),
+    businessHours: t.field({
+      type: BusinessHoursRef,
+      nullable: true,
+      description: 'Outside them, handoffs queue; null: always open.',
+      select: { businessHours: true },
+      resolve: (appService) => hoursField(appService.businessHours),
+    }),
+    outOfOfficeMessage: t.exposeString('outOfOfficeMessage', {
+      nullable: true,
+      description: 'Sent once per conversation when a handoff finds the hours closed.',
     }),
     autoResolveHeld: t.exposeBoolean('autoResolveHeld', {
       description: 'Auto-resolve also conversations an agent holds (ASSIGNED, PENDING).',
@@ -165,6 +178,15 @@ const notificationSettings = (
       .nullable(),
   }),
   autoResolveHeld: t.boolean({ required: false, description: 'Defaults to false.' }),
+  businessHours: t.field({ type: BusinessHoursInput, required: false, description: 'null: always open.' }),
+  outOfOfficeMessage: t.string({
+    required: false,
+    description: `Variables as in handoff messages; null or "" removes it.`,
+    validate: z
+      .union([z.literal(''), messageTemplateSchema])
+      .optional()
+      .nullable(),
+  }),
 });
 
 export const CreateAppServiceInput = builder.inputType('CreateAppServiceInput', {
@@ -200,6 +222,7 @@ builder.mutationField('createAppService', (t) =>
       appServices.createAppService(depsOf(ctx), ctx.actor, {
         ...input,
         organizationId: decodeIdOf('Organization', input.organizationId),
+        businessHours: hoursOf(input.businessHours),
       }),
   }),
 );
@@ -214,6 +237,7 @@ builder.mutationField('updateAppService', (t) =>
       appServices.updateAppService(depsOf(ctx), ctx.actor, {
         ...input,
         id: decodeIdOf('AppService', input.id),
+        businessHours: 'businessHours' in input ? hoursOf(input.businessHours) : undefined,
       }),
   }),
 );

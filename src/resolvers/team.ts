@@ -4,6 +4,8 @@ import { nameSchema } from '../services/validation.js';
 import { builder } from './builder.js';
 import { depsOf } from './deps.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { BusinessHoursInput, BusinessHoursRef, hoursField, hoursOf } from './business-hours.js';
+import { isOpen } from '../services/business-hours.js';
 
 /** A group of agents conversations are routed within: a handoff rule's target, a transfer's. */
 export const TeamNode = builder.prismaNode('Team', {
@@ -13,6 +15,17 @@ export const TeamNode = builder.prismaNode('Team', {
   authScopes: (row) => ({ can: { organizationId: row.organizationId, permission: 'organization:read' } }),
   fields: (t) => ({
     name: t.exposeString('name'),
+    businessHours: t.field({
+      type: BusinessHoursRef,
+      nullable: true,
+      description: 'Outside them, handoffs to the team queue; null: always open.',
+      select: { businessHours: true },
+      resolve: (team) => hoursField(team.businessHours),
+    }),
+    openNow: t.boolean({
+      select: { businessHours: true },
+      resolve: (team) => isOpen(team.businessHours, new Date()),
+    }),
     agents: t.prismaField({
       type: ['Agent'],
       description: 'The members, by name.',
@@ -38,6 +51,7 @@ const CreateTeamInput = builder.inputType('CreateTeamInput', {
     organizationId: t.id(),
     name: t.string({ validate: nameSchema }),
     agentIds: agentIds(t),
+    businessHours: t.field({ type: BusinessHoursInput, required: false }),
   }),
 });
 
@@ -46,6 +60,7 @@ const UpdateTeamInput = builder.inputType('UpdateTeamInput', {
     id: t.id(),
     name: t.string({ required: false, validate: nameSchema.optional() }),
     agentIds: agentIds(t),
+    businessHours: t.field({ type: BusinessHoursInput, required: false, description: 'null: always open.' }),
   }),
 });
 
@@ -65,6 +80,7 @@ builder.mutationFields((t) => ({
         organizationId: decodeIdOf('Organization', input.organizationId),
         name: input.name,
         agentIds: decodeAgents(input.agentIds),
+        businessHours: hoursOf(input.businessHours),
       }),
   }),
   updateTeam: t.field({
@@ -76,6 +92,7 @@ builder.mutationFields((t) => ({
         id: decodeIdOf('Team', input.id),
         name: input.name ?? null,
         agentIds: decodeAgents(input.agentIds),
+        ...('businessHours' in input ? { businessHours: hoursOf(input.businessHours) } : {}),
       }),
   }),
   deleteTeam: t.id({

@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import type { Channel, EscalationType } from '../generated/prisma/enums.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { BusinessHours } from './business-hours.js';
 import type { ServiceDeps } from './deps.js';
 import { forbidden } from '../kernel/errors.js';
 import { checkedWebhookUrl } from './webhook-endpoints.js';
@@ -19,6 +20,10 @@ export interface AppServiceSettingsInput {
   topicLabels?: boolean | null;
   autoResolveMinutes?: number | null;
   autoResolveHeld?: boolean | null;
+  /** null clears (always open); absent leaves as is. */
+  businessHours?: BusinessHours | null;
+  /** null or "" clears. */
+  outOfOfficeMessage?: string | null;
 }
 
 export interface CreateAppServiceInput extends AppServiceSettingsInput {
@@ -34,6 +39,7 @@ export async function createAppService(deps: ServiceDeps, actor: Actor, input: C
   return deps.prisma.appService.create({
     data: {
       ...(settingsData(settings) as Prisma.AppServiceUncheckedCreateInput),
+      ...(settings.businessHours ? { businessHours: settings.businessHours } : {}),
       organizationId,
       channel,
       name,
@@ -49,7 +55,18 @@ export async function updateAppService(
   const { id, ...settings } = input;
   const appService = await findAppServiceFor(deps, actor, id, 'appServices:manage');
   await checkWebhookUrls(deps, settings.notificationWebhookUrls);
-  return deps.prisma.appService.update({ where: { id: appService.id }, data: settingsData(settings) });
+  return deps.prisma.appService.update({
+    where: { id: appService.id },
+    data: {
+      ...settingsData(settings),
+      ...(settings.businessHours !== undefined
+        ? { businessHours: settings.businessHours ?? Prisma.DbNull }
+        : {}),
+      ...(settings.outOfOfficeMessage !== undefined
+        ? { outOfOfficeMessage: settings.outOfOfficeMessage || null }
+        : {}),
+    },
+  });
 }
 
 /** The app service if the actor holds the permission in its organization; FORBIDDEN otherwise (also when unknown). */
@@ -70,7 +87,8 @@ export async function findAppServiceFor(
 /** Only the settings given are changed; null and undefined both mean "leave as is". */
 function settingsData(settings: AppServiceSettingsInput): Prisma.AppServiceUncheckedUpdateInput {
   const data: Prisma.AppServiceUncheckedUpdateInput = {};
-  for (const [key, value] of Object.entries(settings) as [keyof AppServiceSettingsInput, unknown][]) {
+  const { businessHours: _hours, ...plain } = settings;
+  for (const [key, value] of Object.entries(plain) as [keyof AppServiceSettingsInput, unknown][]) {
     if (value !== undefined && value !== null) (data as Record<string, unknown>)[key] = value;
   }
   return data;

@@ -216,7 +216,7 @@ export async function processClassification(
       });
       after = await tx.conversation.findUniqueOrThrow({ where: { id: message.conversationId } });
     }
-    return { escalations, events, after, handoffMessage: handoff?.message ?? null };
+    return { escalations, events, after, handoffMessages: handoff?.messages ?? [] };
   });
 
   if (!stored) return { status: 'already-classified' };
@@ -228,7 +228,7 @@ export async function processClassification(
       message.appServiceId,
     );
   }
-  if (stored.handoffMessage) await deps.realtime.messageAdded(stored.handoffMessage);
+  for (const sent of stored.handoffMessages) await deps.realtime.messageAdded(sent);
   await deps.realtime.conversationUpdated(stored.after, conversationChanges(before ?? null, stored.after));
   return {
     status: 'classified',

@@ -118,7 +118,7 @@ async function inLockedConversation(
     before = await lockConversation(tx, conversationId);
     return fn(tx, before, nowOf(deps));
   });
-  if (outcome) await publishHandoff(deps, before!, outcome.conversation, outcome.message);
+  if (outcome) await publishHandoff(deps, before!, outcome.conversation, outcome.messages);
   return outcome;
 }
 
@@ -126,9 +126,9 @@ async function publishHandoff(
   deps: MomentDeps,
   before: Conversation,
   after: Conversation,
-  message: Message | null,
+  messages: Message[],
 ) {
   deps.afterCommit?.();
-  if (message) await deps.realtime.messageAdded(message);
+  for (const message of messages) await deps.realtime.messageAdded(message);
   await deps.realtime.conversationUpdated(after, conversationChanges(before, after));
 }

@@ -19,6 +19,7 @@ import {
 import type { ServiceDeps } from './deps.js';
 import { placeBySentAt } from './conversation-store.js';
 import type { Tx } from './transactions.js';
+import { isOpen } from './business-hours.js';
 
 /** The variables a rule's message may use, filled from the conversation when it is sent. */
 export const HANDOFF_VARIABLES = ['contact_name', 'contact_phone', 'organization_name', 'team_name'] as const;
@@ -226,8 +227,8 @@ export interface HandoffReason {
 export interface HandoffOutcome {
   conversation: Conversation;
   routing: AutoAssignResult;
-  /** The rule's message to the customer, when it has one. */
-  message: Message | null;
+  /** The messages to the customer: the rule's, and the out-of-office one when the hours are closed. */
+  messages: Message[];
 }
 
 /**
@@ -272,14 +273,38 @@ export async function applyHandoff(
     assignedById: null,
     now,
   });
-  const message = rule?.messageTemplate
-    ? await appendHandoffMessage(tx, conversation, rule.messageTemplate, rule.targetTeamId, now)
-    : null;
+  const messages: Message[] = [];
+  if (rule?.messageTemplate) {
+    messages.push(await appendHandoffMessage(tx, conversation, rule.messageTemplate, rule.targetTeamId, now));
+  }
+  const away = routing.assigned ? null : await outOfOffice(tx, conversation.id, now);
+  if (away) messages.push(away);
   return {
     conversation: await tx.conversation.findUniqueOrThrow({ where: { id: conversation.id } }),
     routing,
-    message,
+    messages,
   };
+}
+
+/**
+ * Queued outside business hours: the app service's out-of-office message, once per conversation (null when
+ * the hours are open, there is no message, or it went out already).
+ */
+async function outOfOffice(tx: Tx, conversationId: string, now: Date): Promise<Message | null> {
+  const current = await tx.conversation.findUniqueOrThrow({
+    where: { id: conversationId },
+    include: {
+      team: { select: { businessHours: true } },
+      appService: { select: { businessHours: true, outOfOfficeMessage: true } },
+    },
+  });
+  const template = current.appService.outOfOfficeMessage;
+  if (!template || current.outOfOfficeSentAt) return null;
+  if (isOpen(current.team?.businessHours, now) && isOpen(current.appService.businessHours, now)) return null;
+  const { team: _team, appService: _appService, ...conversation } = current;
+  const message = await appendHandoffMessage(tx, conversation, template, conversation.teamId, now);
+  await tx.conversation.update({ where: { id: conversationId }, data: { outOfOfficeSentAt: now } });
+  return message;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type WorkingHours,
 } from './routing.js';
 import type { Tx } from './transactions.js';
+import { isOpen } from './business-hours.js';
 
 /** First key of the two-key advisory lock space: "routing" (arbitrary, fixed; the second is the organization). */
 const ROUTING_LOCK_NAMESPACE = 0x726f7574;
@@ -122,16 +123,18 @@ export const routedConversationSelect = {
   labels: true,
   language: true,
   teamId: true,
-  appService: { select: { channel: true } },
+  team: { select: { businessHours: true } },
+  appService: { select: { channel: true, businessHours: true } },
 } satisfies Prisma.ConversationSelect;
 
 export type RoutedConversation = Prisma.ConversationGetPayload<{ select: typeof routedConversationSelect }>;
 
-const needOf = (conversation: RoutedConversation): RoutingNeed => ({
+const needOf = (conversation: RoutedConversation, now: Date): RoutingNeed => ({
   channel: conversation.appService.channel,
   labels: conversation.labels,
   language: conversation.language,
   teamId: conversation.teamId,
+  open: isOpen(conversation.team?.businessHours, now) && isOpen(conversation.appService.businessHours, now),
 });
 
 /**
@@ -141,7 +144,7 @@ const needOf = (conversation: RoutedConversation): RoutingNeed => ({
 export function pickFor(candidates: RoutingCandidate[], conversation: RoutedConversation, now: Date) {
   const current = currentAssigneeOf(candidates, conversation);
   if (current) current.activeCount -= 1;
-  const picked = pickAgent(candidates, needOf(conversation), now);
+  const picked = pickAgent(candidates, needOf(conversation, now), now);
   if (current) current.activeCount += 1;
   return picked;
 }

@@ -116,16 +116,26 @@ export interface RoutingNeed {
   language: string | null;
   /** The team it is routed within; null: any agent of the organization. */
   teamId: string | null;
+  /** Whether its team's and app service's business hours are open now (absent: open). */
+  open?: boolean;
 }
 
 export type IneligibilityReason =
-  'team' | 'unavailable' | 'outside working hours' | 'channel' | 'topic' | 'language' | 'at capacity';
+  | 'closed'
+  | 'team'
+  | 'unavailable'
+  | 'outside working hours'
+  | 'channel'
+  | 'topic'
+  | 'language'
+  | 'at capacity';
 
 /** "ar-AE", "AR" and "ar_EG" are all Arabic: languages compare by their primary subtag, in any case. */
 const primaryLanguage = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
 
 /**
  * Why the candidate cannot take the conversation now, or null when they can. The rules, in order:
+ * - `closed`: outside its team's or app service's business hours nobody takes it (it waits in the queue);
  * - `team`: a conversation routed within a team goes to that team's members only;
  * - `unavailable`: the agent's own switch is off (also set when their membership ends);
  * - `outside working hours`: see isWithinWorkingHours;
@@ -141,6 +151,7 @@ export function ineligibilityReason(
   need: RoutingNeed,
   now: Date,
 ): IneligibilityReason | null {
+  if (need.open === false) return 'closed';
   if (need.teamId && !candidate.teamIds.includes(need.teamId)) return 'team';
   if (!candidate.available) return 'unavailable';
   if (!isWithinWorkingHours(candidate.workingHours, candidate.timezone, now)) return 'outside working hours';

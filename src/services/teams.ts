@@ -5,6 +5,8 @@ import { badInput, conflict, forbidden } from '../kernel/errors.js';
 import type { ServiceDeps } from './deps.js';
 import { isUniqueViolation, type Tx } from './transactions.js';
 import { nameSchema } from './validation.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { BusinessHours } from './business-hours.js';
 
 /** Agents per team at most (the routing reads them with every candidate). */
 export const MAX_TEAM_AGENTS = 500;
@@ -12,7 +14,12 @@ export const MAX_TEAM_AGENTS = 500;
 export async function createTeam(
   deps: Pick<ServiceDeps, 'prisma'>,
   actor: Actor,
-  input: { organizationId: string; name: string; agentIds?: string[] | null },
+  input: {
+    organizationId: string;
+    name: string;
+    agentIds?: string[] | null;
+    businessHours?: BusinessHours | null;
+  },
 ) {
   actor.assertCan(input.organizationId, 'agents:manage');
   const name = nameSchema.parse(input.name);
@@ -23,6 +30,7 @@ export async function createTeam(
         data: {
           organizationId: input.organizationId,
           name,
+          ...(input.businessHours ? { businessHours: input.businessHours } : {}),
           members: { createMany: { data: agentIds.map((agentId) => ({ agentId })) } },
         },
       });
@@ -37,7 +45,12 @@ export async function createTeam(
 export async function updateTeam(
   deps: Pick<ServiceDeps, 'prisma'>,
   actor: Actor,
-  input: { id: string; name?: string | null; agentIds?: string[] | null },
+  input: {
+    id: string;
+    name?: string | null;
+    agentIds?: string[] | null;
+    businessHours?: BusinessHours | null;
+  },
 ) {
   const team = await teamInReach(deps.prisma, actor, input.id);
   return deps.prisma.$transaction(async (tx) => {
@@ -52,7 +65,14 @@ export async function updateTeam(
     try {
       return await tx.team.update({
         where: { id: team.id },
-        data: input.name ? { name: nameSchema.parse(input.name) } : { updatedAt: new Date() },
+        data: {
+          ...(input.name ? { name: nameSchema.parse(input.name) } : {}),
+          // null clears the hours (always open); absent leaves them.
+          ...(input.businessHours !== undefined
+            ? { businessHours: input.businessHours ?? Prisma.DbNull }
+            : {}),
+          updatedAt: new Date(),
+        },
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`A team named "${input.name}" exists already.`);

@@ -1,7 +1,7 @@
 // Business hours on their own: open by weekly hours in their time zone, closed on holidays, overnight
 // intervals, and what is refused (overlaps, unknown zones, bad dates).
 import { describe, expect, it } from 'vitest';
-import { isOpen, parseBusinessHours } from '../src/services/business-hours.js';
+import { businessDeadline, isOpen, parseBusinessHours } from '../src/services/business-hours.js';
 
 // Monday 15 January 2024.
 const at = (iso: string) => new Date(iso);
@@ -68,5 +68,37 @@ describe('business hours', () => {
         },
       }).holidays,
     ).toEqual([]);
+  });
+});
+
+describe('business deadlines', () => {
+  const paris = {
+    timezone: 'Europe/Paris',
+    weekly: { mon: [['09:00', '12:00']], tue: [['09:00', '12:00']] },
+    holidays: [],
+  };
+
+  it('counts only open time, in the zone, across days', () => {
+    // Monday 15 January 2024, 10:00 in Paris (09:00 UTC): one hour left on monday, then tuesday from 09:00.
+    expect(businessDeadline(paris, at('2024-01-15T09:00:00Z'), 1800)?.toISOString()).toBe(
+      '2024-01-15T09:30:00.000Z',
+    );
+    expect(businessDeadline(paris, at('2024-01-15T09:00:00Z'), 2.5 * 3600)?.toISOString()).toBe(
+      '2024-01-16T08:30:00.000Z',
+    );
+    // Started on sunday: the clock starts at monday 09:00.
+    expect(businessDeadline(paris, at('2024-01-14T12:00:00Z'), 600)?.toISOString()).toBe(
+      '2024-01-15T08:10:00.000Z',
+    );
+  });
+
+  it('is wall-clock time without hours, and follows daylight saving time', () => {
+    expect(businessDeadline(null, at('2024-01-15T09:00:00Z'), 60)?.toISOString()).toBe(
+      '2024-01-15T09:01:00.000Z',
+    );
+    // Monday 1 April 2024 is summer time in Paris (UTC+2): 09:00 local is 07:00 UTC.
+    expect(businessDeadline(paris, at('2024-03-31T12:00:00Z'), 60)?.toISOString()).toBe(
+      '2024-04-01T07:01:00.000Z',
+    );
   });
 });

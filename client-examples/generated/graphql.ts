@@ -167,6 +167,8 @@ export type AppServiceAnalyticsQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'SlaAlert' }
+    | { __typename: 'SlaPolicy' }
     | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
@@ -205,6 +207,8 @@ export type AppServicesQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization', name: string, appServices: { edges: Array<{ node: { id: string, name: string, channel: Channel, externalId: string | null, botEnabled: boolean } }> } }
+    | { __typename: 'SlaAlert' }
+    | { __typename: 'SlaPolicy' }
     | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
@@ -233,6 +237,8 @@ export type InboxQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'SlaAlert' }
+    | { __typename: 'SlaPolicy' }
     | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
@@ -260,6 +266,8 @@ export type ConversationMessagesQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'SlaAlert' }
+    | { __typename: 'SlaPolicy' }
     | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
@@ -287,6 +295,8 @@ export type AppServiceMonitoringQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'SlaAlert' }
+    | { __typename: 'SlaPolicy' }
     | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
@@ -314,6 +324,8 @@ export type ConversationSentimentQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'SlaAlert' }
+    | { __typename: 'SlaPolicy' }
     | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }

@@ -98,6 +98,15 @@ export const jobCatalogue = {
     id: 'schedule',
     schedule: '* * * * *',
   },
+  /** SLA warnings and breaches now due, every 5 seconds (six-field cron). */
+  checkSlas: {
+    queue: 'routing',
+    name: 'sla-check',
+    payload: nothing,
+    retry: { attempts: 1, backoffMs: DEFAULT_BACKOFF_MS },
+    id: 'schedule',
+    schedule: '*/5 * * * * *',
+  },
   /** The CONFIDENCE handoff rules, for a bot reply that reported a confidence or reads as a fallback. */
   checkBotReply: {
     queue: 'routing',

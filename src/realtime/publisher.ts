@@ -76,6 +76,19 @@ export class RealtimePublisher {
     });
   }
 
+  /** An SLA warning or breach, on the organization's, app service's and conversation's topics. */
+  async slaAlert(
+    alert: { id: string; organizationId: string; conversationId: string },
+    appServiceId: string,
+  ) {
+    await this.publish('slaAlert', {
+      organizationId: alert.organizationId,
+      appServiceId,
+      conversationId: alert.conversationId,
+      alertId: alert.id,
+    });
+  }
+
   async escalationRaised(
     escalation: { id: string; organizationId: string; conversationId: string },
     appServiceId: string,

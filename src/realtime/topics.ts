@@ -26,6 +26,10 @@ export interface EscalationRaisedEvent extends BaseEvent {
   escalationId: string;
 }
 
+export interface SlaAlertEvent extends BaseEvent {
+  alertId: string;
+}
+
 export interface OutboundMessageEvent extends BaseEvent {
   messageId: string;
 }
@@ -46,6 +50,7 @@ export interface TopicEvents {
   escalationRaised: EscalationRaisedEvent;
   outboundMessage: OutboundMessageEvent;
   sentimentUpdated: SentimentUpdatedEvent;
+  slaAlert: SlaAlertEvent;
 }
 
 export type TopicName = keyof TopicEvents;

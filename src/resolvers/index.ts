@@ -21,6 +21,7 @@ import './ingestion.js';
 import './canned-response.js';
 import './team.js';
 import './handoff-rule.js';
+import './sla.js';
 import './monitoring.js';
 import './model-usage.js';
 import './event.js';

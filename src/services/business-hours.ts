@@ -89,3 +89,80 @@ export function parseBusinessHours(given: unknown): BusinessHours {
   }
   return parsed.data;
 }
+
+const offsets = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant, in ms. */
+function offsetMs(timezone: string, instant: number): number {
+  let format = offsets.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    offsets.set(timezone, format);
+  }
+  const part = (parts: Intl.DateTimeFormatPart[], type: string) =>
+    Number(parts.find((p) => p.type === type)?.value);
+  const parts = format.formatToParts(new Date(instant));
+  const local = Date.UTC(
+    part(parts, 'year'),
+    part(parts, 'month') - 1,
+    part(parts, 'day'),
+    part(parts, 'hour'),
+    part(parts, 'minute'),
+    part(parts, 'second'),
+  );
+  return local - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant of a local day (as days since the epoch) and minute of that day in the zone. */
+function zonedInstant(timezone: string, day: number, minutes: number): number {
+  const guess = day * 86_400_000 + minutes * 60_000;
+  const first = guess - offsetMs(timezone, guess);
+  const second = guess - offsetMs(timezone, first);
+  return second;
+}
+
+/** The open intervals [from, to) (ms) of the hours from the local day before `from`, over `days` days, in order. */
+function openIntervals(hours: BusinessHours, from: number, days: number): [number, number][] {
+  const firstDay = Math.floor((from + offsetMs(hours.timezone, from)) / 86_400_000) - 1;
+  const intervals: [number, number][] = [];
+  for (let day = firstDay; day <= firstDay + days; day += 1) {
+    const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    if (hours.holidays.includes(date)) continue;
+    const weekday = weekDays[(new Date(day * 86_400_000).getUTCDay() + 6) % 7]!;
+    for (const [start, end] of hours.weekly[weekday] ?? []) {
+      const overnight = minutesOf(end) <= minutesOf(start);
+      intervals.push([
+        zonedInstant(hours.timezone, day, minutesOf(start)),
+        zonedInstant(hours.timezone, overnight ? day + 1 : day, minutesOf(end)),
+      ]);
+    }
+  }
+  return intervals.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * When `seconds` of open time have passed since `start` (wall-clock time without hours); null when the hours
+ * do not hold that much within 62 days.
+ */
+export function businessDeadline(value: unknown, start: Date, seconds: number): Date | null {
+  const hours = storedBusinessHours(value);
+  if (hours === null) return new Date(start.getTime() + seconds * 1000);
+  if (hours === 'unreadable') return null;
+  let remaining = seconds * 1000;
+  for (const [from, to] of openIntervals(hours, start.getTime(), 62)) {
+    const begin = Math.max(from, start.getTime());
+    if (to <= begin) continue;
+    if (to - begin >= remaining) return new Date(begin + remaining);
+    remaining -= to - begin;
+  }
+  return null;
+}

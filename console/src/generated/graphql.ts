@@ -87,6 +87,8 @@ export type ConsoleAnalyticsQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'SlaAlert' }
+    | { __typename: 'SlaPolicy' }
     | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
@@ -118,6 +120,8 @@ export type ConsoleConversationQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'SlaAlert' }
+    | { __typename: 'SlaPolicy' }
     | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }
@@ -182,6 +186,8 @@ export type ConsoleInboxQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'NotificationDelivery' }
     | { __typename: 'Organization' }
+    | { __typename: 'SlaAlert' }
+    | { __typename: 'SlaPolicy' }
     | { __typename: 'Team' }
     | { __typename: 'User' }
     | { __typename: 'WebhookEndpoint' }

@@ -3,7 +3,7 @@ import { analyseSentiment } from './analyse-sentiment.js';
 import { classify } from './classify.js';
 import { deliver } from './deliver.js';
 import { autoResolve, drainQueues } from './drain-queues.js';
-import { checkBotReply, handoffTimeouts } from './handoff.js';
+import { checkBotReply, checkSlas, handoffTimeouts } from './handoff.js';
 import { rollupMetrics } from './rollup-metrics.js';
 
 /** Every kind of the job catalogue (src/jobs/catalogue.ts) and the function that runs it. */
@@ -16,4 +16,5 @@ export const jobHandlers: JobHandlers = {
   autoResolve,
   checkBotReply,
   handoffTimeouts,
+  checkSlas,
 };

@@ -1,0 +1,243 @@
+// SLA policies end to end, on the embedded default and on Postgres with Redis and BullMQ workers: the
+// schedule raises a WARNING at 80 % of the first-response time and a BREACH at the deadline, each once, on
+// the slaAlert subscription; a reply stops the clock; a PENDING conversation raises nothing; the report
+// counts them. Time passing is simulated by moving the conversation's escalatedAt back in the database.
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApplication, type Application } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { checkSlas } from '../src/services/sla.js';
+import { createTestDatabase, type TestDatabase } from './support/db.js';
+import { rawId } from './support/fixtures.js';
+import { eventually, REDIS_URL, subscribe } from './support/live.js';
+import { RUN_QUEUE_PREFIX, RUN_RATE_LIMIT_PREFIX } from './support/process.js';
+
+const scenarios = [
+  { label: 'the embedded default', kind: 'embedded' as const, redis: false },
+  { label: 'Postgres with Redis and BullMQ workers', kind: 'postgres' as const, redis: true },
+];
+
+interface Gql {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
+  let db: TestDatabase;
+  let app: Application;
+  let url: string;
+  let owner: { authorization: string };
+  let organizationId: string;
+  let appServiceId: string;
+  let key: Record<string, string>;
+  let customer = 0;
+
+  async function gql(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as Gql;
+  }
+  async function ok<T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    const body = await gql(query, variables, headers);
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data as T;
+  }
+
+  /** A conversation handed to humans now, by requestHandoff. */
+  async function handedOver() {
+    const { ingestMessage } = await ok<{ ingestMessage: { conversation: { id: string } } }>(
+      `mutation($i: IngestMessageInput!) { ingestMessage(input: $i) { conversation { id } } }`,
+      {
+        i: {
+          appServiceId,
+          customer: { externalId: `+97150200${++customer}` },
+          content: 'Where is my refund?',
+        },
+      },
+      key,
+    );
+    const conversationId = ingestMessage.conversation.id;
+    await ok(
+      `mutation($i: RequestHandoffInput!) { requestHandoff(input: $i) { id } }`,
+      { i: { conversationId, reason: 'refund' } },
+      key,
+    );
+    return conversationId;
+  }
+  /** As if the conversation had left the bot `seconds` ago. */
+  const escalatedAgo = (conversationId: string, seconds: number) =>
+    app.db.prisma.conversation.update({
+      where: { id: rawId(conversationId) },
+      data: { escalatedAt: new Date(Date.now() - seconds * 1000) },
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PREFIX: RUN_RATE_LIMIT_PREFIX,
+      ...(redis ? { REDIS_URL, QUEUE_PREFIX: `${RUN_QUEUE_PREFIX}-sla` } : {}),
+    });
+    app = await startApplication(config, pino({ level: 'silent' }), { db });
+    url = app.server!.url;
+    const { signUp } = await ok<{ signUp: { token: string } }>(
+      `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
+      { i: { email: `sla-${kind}@example.test`, password: 'correct-horse-battery', name: 'Owner' } },
+    );
+    owner = { authorization: `Bearer ${signUp.token}` };
+    const { createOrganization } = await ok<{ createOrganization: { organization: { id: string } } }>(
+      `mutation { createOrganization(input: { name: "SLA org" }) { organization { id } } }`,
+      {},
+      owner,
+    );
+    organizationId = createOrganization.organization.id;
+    const { createAppService } = await ok<{ createAppService: { id: string } }>(
+      `mutation($i: CreateAppServiceInput!) { createAppService(input: $i) { id } }`,
+      { i: { organizationId, name: 'line', channel: 'WHATSAPP' } },
+      owner,
+    );
+    appServiceId = createAppService.id;
+    const { createApiKey } = await ok<{ createApiKey: { secret: string } }>(
+      `mutation($o: ID!) { createApiKey(input: { organizationId: $o, name: "bot", scopes: [MESSAGES_WRITE] }) { secret } }`,
+      { o: organizationId },
+      owner,
+    );
+    key = { 'x-api-key': createApiKey.secret };
+  }, 60_000);
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it('refuses a policy without targets, with targets out of range, or for another organization', async () => {
+    const CREATE = `mutation($i: CreateSlaPolicyInput!) { createSlaPolicy(input: $i) { id } }`;
+    const code = async (input: Record<string, unknown>, auth = owner) =>
+      (await gql(CREATE, { i: { organizationId, name: 'bad', ...input } }, auth)).errors?.[0]?.extensions
+        ?.code;
+    expect(await code({})).toBe('BAD_USER_INPUT');
+    expect(await code({ firstResponseSeconds: 10 })).toBe('BAD_USER_INPUT');
+    const { signUp } = await ok<{ signUp: { token: string } }>(
+      `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
+      {
+        i: {
+          email: `sla-stranger-${kind}@example.test`,
+          password: 'correct-horse-battery',
+          name: 'Stranger',
+        },
+      },
+    );
+    const stranger = { authorization: `Bearer ${signUp.token}` };
+    expect(await code({ firstResponseSeconds: 60 }, stranger)).toBe('FORBIDDEN');
+    const { createOrganization } = await ok<{ createOrganization: { organization: { id: string } } }>(
+      `mutation { createOrganization(input: { name: "Theirs" }) { organization { id } } }`,
+      {},
+      stranger,
+    );
+    const theirs = await ok<{ createAppService: { id: string } }>(
+      `mutation($i: CreateAppServiceInput!) { createAppService(input: $i) { id } }`,
+      { i: { organizationId: createOrganization.organization.id, name: 'x', channel: 'WHATSAPP' } },
+      stranger,
+    );
+    expect(await code({ firstResponseSeconds: 60, appServiceId: theirs.createAppService.id })).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(await app.db.prisma.slaPolicy.count()).toBe(0);
+  });
+
+  it('warns at 80 %, breaches at the deadline, once each; a reply stops the clock; PENDING raises nothing', async () => {
+    await ok(
+      `mutation($i: CreateSlaPolicyInput!) { createSlaPolicy(input: $i) { id } }`,
+      { i: { organizationId, name: 'First response in a minute', firstResponseSeconds: 60 } },
+      owner,
+    );
+    const alerts = await subscribe<{
+      slaAlert: { kind: string; target: string; dueAt: string; conversation: { id: string } };
+    }>(
+      url,
+      owner,
+      `subscription($o: ID) { slaAlert(organizationId: $o) { kind target dueAt conversation { id } } }`,
+      { o: organizationId },
+    );
+    const late = await handedOver();
+    const waiting = await handedOver();
+    await ok(
+      `mutation($i: SetConversationStatusInput!) { setConversationStatus(input: $i) { status } }`,
+      { i: { conversationId: waiting, status: 'PENDING' } },
+      owner,
+    );
+    await escalatedAgo(waiting, 3600);
+
+    await escalatedAgo(late, 50);
+    const [warning] = await alerts.next(1);
+    expect(warning!.slaAlert).toMatchObject({
+      kind: 'WARNING',
+      target: 'FIRST_RESPONSE',
+      conversation: { id: late },
+    });
+    const escalatedAt = (await app.db.prisma.conversation.findUniqueOrThrow({ where: { id: rawId(late) } }))
+      .escalatedAt!;
+    expect(new Date(warning!.slaAlert.dueAt).getTime()).toBe(escalatedAt.getTime() + 60_000);
+
+    await escalatedAgo(late, 61);
+    const [, breach] = await alerts.next(2);
+    expect(breach!.slaAlert).toMatchObject({
+      kind: 'BREACH',
+      target: 'FIRST_RESPONSE',
+      conversation: { id: late },
+    });
+    const stored = await app.db.prisma.slaAlert.findMany({
+      where: { conversationId: rawId(late), kind: 'BREACH' },
+    });
+    expect(stored).toHaveLength(1);
+    // Raised at or after its deadline, never before.
+    expect(stored[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(stored[0]!.dueAt.getTime());
+
+    // A reply: the first-response clock stops; nothing more for this conversation, whatever the time.
+    await ok(
+      `mutation($i: SendMessageInput!) { sendMessage(input: $i) { message { id } } }`,
+      { i: { conversationId: late, content: 'Looking into it now.' } },
+      owner,
+    );
+    await escalatedAgo(late, 3600);
+    const before = await app.db.prisma.slaAlert.count();
+    // The schedule's pass, run here twice more (as it runs every 5 seconds).
+    const pass = () => checkSlas({ prisma: app.db.prisma, realtime: app.realtime });
+    expect(await pass()).toEqual([]);
+    expect(await pass()).toEqual([]);
+    expect(await app.db.prisma.slaAlert.count()).toBe(before);
+    expect(await app.db.prisma.slaAlert.count({ where: { conversationId: rawId(waiting) } })).toBe(0);
+    expect(alerts.received).toHaveLength(2);
+    await alerts.stop();
+
+    const { node } = await ok<{
+      node: { slaReport: { target: string; measured: number; breaches: number; withinTarget: number }[] };
+    }>(
+      `query($o: ID!, $from: DateTime!, $to: DateTime!) { node(id: $o) { ... on Organization { slaReport(from: $from, to: $to) { target measured breaches withinTarget } } } }`,
+      {
+        o: organizationId,
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+        to: new Date(Date.now() + 60_000).toISOString(),
+      },
+      owner,
+    );
+    expect(node.slaReport.find((row) => row.target === 'FIRST_RESPONSE')).toEqual({
+      target: 'FIRST_RESPONSE',
+      measured: 2,
+      breaches: 1,
+      withinTarget: 1,
+    });
+  }, 90_000);
+});

@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { checkSlas } from '../src/services/sla.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { rawId } from './support/fixtures.js';
-import { eventually, REDIS_URL, subscribe } from './support/live.js';
+import { REDIS_URL, subscribe } from './support/live.js';
 import { RUN_QUEUE_PREFIX, RUN_RATE_LIMIT_PREFIX } from './support/process.js';
 
 const scenarios = [

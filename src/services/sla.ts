@@ -2,8 +2,9 @@
 // per priority and app service. A schedule every 5 seconds works out each open conversation's deadlines and
 // raises a WARNING at 80 % of a target's time and a BREACH at 100 %, once per conversation, target, kind and
 // deadline (a unique key), published on the slaAlert subscription. Clocks start when the conversation left
-// the bot (escalatedAt); with businessHoursOnly they count the app service's business hours only; a
-// conversation PENDING (waiting for the customer) raises nothing while it waits.
+// the bot (escalatedAt); with businessHoursOnly they count the app service's business hours only; while a
+// conversation is PENDING (waiting for the customer) it raises nothing, and the time it waited moves its
+// first-response and resolution deadlines later (conversations.paused_seconds, kept by a trigger).
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { SlaAlert, SlaPolicy } from '../generated/prisma/client.js';
@@ -109,6 +110,8 @@ export interface SlaFacts {
   /** The customer's latest message, and the latest public agent reply. */
   lastCustomerAt: Date | null;
   lastAgentAt: Date | null;
+  /** Time spent PENDING so far: the first-response and resolution clocks stop meanwhile. */
+  pausedSeconds: number;
 }
 
 export interface SlaDeadline {
@@ -120,15 +123,14 @@ export interface SlaDeadline {
 
 /** The running clocks (targets not yet met) of a conversation under a policy. */
 export function runningDeadlines(policy: SlaPolicy, facts: SlaFacts, hours: unknown): SlaDeadline[] {
-  const clocks: { target: SlaTarget; startedAt: Date; seconds: number }[] = [];
+  const clocks: { target: SlaTarget; startedAt: Date; seconds: number; pausedMs: number }[] = [];
+  const pausedMs = facts.pausedSeconds * 1000;
   if (policy.firstResponseSeconds && !facts.firstReplyAt) {
-    clocks.push({
-      target: 'FIRST_RESPONSE',
-      startedAt: facts.escalatedAt,
-      seconds: policy.firstResponseSeconds,
-    });
+    const seconds = policy.firstResponseSeconds;
+    clocks.push({ target: 'FIRST_RESPONSE', startedAt: facts.escalatedAt, seconds, pausedMs });
   }
-  // After the first reply, each customer message not yet answered starts the next-response clock.
+  // After the first reply, each customer message not yet answered starts the next-response clock (its
+  // message ended any wait for the customer: nothing paused since).
   if (
     policy.nextResponseSeconds &&
     facts.firstReplyAt &&
@@ -136,19 +138,19 @@ export function runningDeadlines(policy: SlaPolicy, facts: SlaFacts, hours: unkn
     (!facts.lastAgentAt || facts.lastCustomerAt > facts.lastAgentAt) &&
     facts.lastCustomerAt > facts.firstReplyAt
   ) {
-    clocks.push({
-      target: 'NEXT_RESPONSE',
-      startedAt: facts.lastCustomerAt,
-      seconds: policy.nextResponseSeconds,
-    });
+    const seconds = policy.nextResponseSeconds;
+    clocks.push({ target: 'NEXT_RESPONSE', startedAt: facts.lastCustomerAt, seconds, pausedMs: 0 });
   }
   if (policy.resolutionSeconds && !facts.resolvedAt) {
-    clocks.push({ target: 'RESOLUTION', startedAt: facts.escalatedAt, seconds: policy.resolutionSeconds });
+    const seconds = policy.resolutionSeconds;
+    clocks.push({ target: 'RESOLUTION', startedAt: facts.escalatedAt, seconds, pausedMs });
   }
   const window = policy.businessHoursOnly ? hours : null;
-  return clocks.flatMap(({ target, startedAt, seconds }) => {
-    const dueAt = businessDeadline(window, startedAt, seconds);
-    const warnAt = businessDeadline(window, startedAt, Math.floor(seconds * WARNING_AT));
+  // Time spent PENDING moves the deadline later by as much (wall-clock time, also with business hours).
+  const later = (at: Date | null, ms: number) => (at ? new Date(at.getTime() + ms) : null);
+  return clocks.flatMap(({ target, startedAt, seconds, pausedMs: paused }) => {
+    const dueAt = later(businessDeadline(window, startedAt, seconds), paused);
+    const warnAt = later(businessDeadline(window, startedAt, Math.floor(seconds * WARNING_AT)), paused);
     return dueAt && warnAt ? [{ target, startedAt, warnAt, dueAt }] : [];
   });
 }
@@ -163,6 +165,7 @@ interface Candidate {
   resolvedAt: Date | null;
   lastCustomerAt: Date | null;
   lastAgentAt: Date | null;
+  pausedSeconds: number;
   businessHours: unknown;
 }
 
@@ -178,7 +181,7 @@ export async function checkSlas(deps: Pick<ServiceDeps, 'prisma' | 'realtime' | 
   const candidates = await deps.prisma.$queryRaw<Candidate[]>`
     SELECT c.id::text AS id, c.organization_id::text AS "organizationId", c.app_service_id::text AS "appServiceId",
       c.priority::text AS priority, c.escalated_at AS "escalatedAt", c.first_reply_at AS "firstReplyAt",
-      c.resolved_at AS "resolvedAt", a.business_hours AS "businessHours",
+      c.resolved_at AS "resolvedAt", a.business_hours AS "businessHours", c.paused_seconds AS "pausedSeconds",
       (SELECT max(m.sent_at) FROM messages m WHERE m.conversation_id = c.id AND m.sender_type = 'CUSTOMER')
         AS "lastCustomerAt",
       (SELECT max(m.sent_at) FROM messages m

@@ -277,9 +277,11 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
     await alerts.stop();
 
     const { node } = await ok<{
-      node: { slaReport: { target: string; measured: number; breaches: number; withinTarget: number }[] };
+      node: {
+        monitoring: { sla: { target: string; measured: number; breaches: number; withinTarget: number }[] };
+      };
     }>(
-      `query($o: ID!, $from: DateTime!, $to: DateTime!) { node(id: $o) { ... on Organization { slaReport(from: $from, to: $to) { target measured breaches withinTarget } } } }`,
+      `query($o: ID!, $from: DateTime!, $to: DateTime!) { node(id: $o) { ... on Organization { monitoring(from: $from, to: $to) { sla { target measured breaches withinTarget } } } } }`,
       {
         o: organizationId,
         from: new Date(Date.now() - 86_400_000).toISOString(),
@@ -287,7 +289,7 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
       },
       owner,
     );
-    expect(node.slaReport.find((row) => row.target === 'FIRST_RESPONSE')).toEqual({
+    expect(node.monitoring.sla.find((row) => row.target === 'FIRST_RESPONSE')).toEqual({
       target: 'FIRST_RESPONSE',
       measured: 2,
       breaches: 1,

@@ -1,7 +1,6 @@
 import { SlaAlertKind, SlaTarget } from '../generated/prisma/enums.js';
 import { decodeIdOf } from '../kernel/global-id.js';
 import type { SlaAlertEvent } from '../realtime/topics.js';
-import { assertRange } from '../services/date-range.js';
 import * as sla from '../services/sla.js';
 import { nameSchema } from '../services/validation.js';
 import { builder } from './builder.js';
@@ -10,6 +9,7 @@ import { ConversationPriorityEnum } from './enums.js';
 import { conversationOwner, loadConversationOf } from './owner-relation.js';
 import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import { inOrganizationsWith } from './tenancy.js';
+import { OrganizationMonitoringRef } from './monitoring.js';
 
 const SlaTargetEnum = builder.enumType(SlaTarget, { name: 'SlaTarget' });
 const SlaAlertKindEnum = builder.enumType(SlaAlertKind, {
@@ -130,19 +130,18 @@ builder.prismaObjectFields('Organization', (t) => ({
       take: 200,
     }),
   }),
-  slaReport: t.field({
-    type: [SlaReportRowRef],
-    description: 'Per target, over conversations escalated in [from, to): measured, within target, breaches.',
-    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    authScopes: (organization) => ({
-      can: { organizationId: organization.id, permission: 'analytics:read' },
-    }),
-    resolve: (organization, args, ctx) => {
-      assertRange(args.from, args.to);
-      return sla.slaReport(depsOf(ctx), organization.id, { from: args.from, to: args.to });
-    },
-  }),
 }));
+
+builder.objectField(OrganizationMonitoringRef, 'sla', (t) =>
+  t.field({
+    type: [SlaReportRowRef],
+    description:
+      'Per SLA target, over conversations escalated in the range: measured (under a policy with the target), ' +
+      'within target (no breach) and breaches.',
+    resolve: (block, _args, ctx) =>
+      sla.slaReport(depsOf(ctx), block.organizationId, { from: block.from, to: block.to }),
+  }),
+);
 
 builder.subscriptionField('slaAlert', (t) =>
   t.prismaField({

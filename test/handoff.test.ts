@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { rawId } from './support/fixtures.js';
 import { eventually, REDIS_URL } from './support/live.js';
 import { RUN_QUEUE_PREFIX, RUN_RATE_LIMIT_PREFIX } from './support/process.js';
+import { startWebhookReceiver } from './support/receivers.js';
 
 const scenarios = [
   { label: 'the embedded default', kind: 'embedded' as const, redis: false },
@@ -32,6 +33,7 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
   let teamId: string;
   let emptyTeamId: string;
   let serial = 0;
+  let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
   async function gql(
     query: string,
@@ -70,11 +72,11 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
   }
 
   /** An app service of its own (rules limited to it), and an API key that writes messages. */
-  async function channel() {
+  async function channel(settings: Record<string, unknown> = {}) {
     serial += 1;
     const { createAppService } = await ok<{ createAppService: { id: string } }>(
       `mutation($i: CreateAppServiceInput!) { createAppService(input: $i) { id } }`,
-      { i: { organizationId, name: `line ${serial}`, channel: 'WHATSAPP' } },
+      { i: { organizationId, name: `line ${serial}`, channel: 'WHATSAPP', ...settings } },
       owner,
     );
     const { createApiKey } = await ok<{ createApiKey: { secret: string } }>(
@@ -162,7 +164,9 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
+    hooks = await startWebhookReceiver();
     const config = loadConfig({
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
@@ -201,11 +205,12 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
   }, 60_000);
   afterAll(async () => {
     await app?.stop();
+    await hooks?.close();
     await db?.drop();
   });
 
   it('KEYWORD: hands over to the team with its priority and message; a negated mention does not', async () => {
-    const line = await channel();
+    const line = await channel({ notificationWebhookUrls: [hooks.url] });
     const ruleId = await rule({
       name: 'Refunds',
       triggerType: 'KEYWORD',
@@ -246,6 +251,21 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
         conversation: { id: wanted.conversationId },
       },
     ]);
+    // The business is told through its channels, as for an escalation.
+    await eventually(
+      () => hooks.bodies.some((body) => body.type === 'conversation.handed_over'),
+      'the webhook',
+      20_000,
+    );
+    const told = hooks.bodies.filter((body) => body.type === 'conversation.handed_over');
+    expect(told).toHaveLength(1);
+    expect(told[0]!.data).toMatchObject({
+      event: 'conversation_handed_over',
+      conversation_id: wanted.conversationId,
+      customer_number: '+971500000102',
+      headline: 'was handed to your team (Refunds, KEYWORD)',
+      evidence: 'REFUND',
+    });
   }, 60_000);
 
   it('INTENT: an explicit request for a human above the confidence; a KEYWORD in another language does not fire', async () => {

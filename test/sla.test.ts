@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { rawId } from './support/fixtures.js';
 import { eventually, REDIS_URL, subscribe } from './support/live.js';
 import { RUN_QUEUE_PREFIX, RUN_RATE_LIMIT_PREFIX } from './support/process.js';
+import { startWebhookReceiver } from './support/receivers.js';
 
 const scenarios = [
   { label: 'the embedded default', kind: 'embedded' as const, redis: false },
@@ -31,6 +32,7 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
   let appServiceId: string;
   let key: Record<string, string>;
   let customer = 0;
+  let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
   async function gql(
     query: string,
@@ -84,7 +86,9 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
+    hooks = await startWebhookReceiver();
     const config = loadConfig({
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
@@ -106,7 +110,7 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
     organizationId = createOrganization.organization.id;
     const { createAppService } = await ok<{ createAppService: { id: string } }>(
       `mutation($i: CreateAppServiceInput!) { createAppService(input: $i) { id } }`,
-      { i: { organizationId, name: 'line', channel: 'WHATSAPP' } },
+      { i: { organizationId, name: 'line', channel: 'WHATSAPP', notificationWebhookUrls: [hooks.url] } },
       owner,
     );
     appServiceId = createAppService.id;
@@ -119,6 +123,7 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
   }, 60_000);
   afterAll(async () => {
     await app?.stop();
+    await hooks?.close();
     await db?.drop();
   });
 
@@ -274,6 +279,17 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
     expect(await app.db.prisma.slaAlert.count()).toBe(before);
     expect(await app.db.prisma.slaAlert.count({ where: { conversationId: rawId(waiting) } })).toBe(0);
     expect(ofThese()).toHaveLength(2);
+    // Both also went out through the app service's webhook, as escalations do.
+    const sent = () =>
+      hooks.bodies.filter((body) => body.type === 'sla.alert' && body.data.conversation_id === late);
+    await eventually(() => sent().length === 2, 'the alerts by webhook', 20_000);
+    expect(sent().map((body) => body.data.event)).toEqual([
+      'sla_warning_first_response',
+      'sla_breach_first_response',
+    ]);
+    expect(String(sent()[1]!.data.headline)).toMatch(
+      /^is waiting: the first response target was missed \(due /,
+    );
     await alerts.stop();
 
     const { node } = await ok<{

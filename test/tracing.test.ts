@@ -102,8 +102,10 @@ describe('tracing across the api and a worker', () => {
     await eventually(() => hooks.received === 1, 'the webhook delivery', 30_000);
     // Spans are exported in batches (every second).
     await eventually(
-      () => collector.spans.some((span) => span.name === 'POST webhook'),
-      'the webhook span exported',
+      () =>
+        collector.spans.some((span) => span.name === 'POST webhook') &&
+        collector.spans.some((span) => span.name === 'graphql.mutation Ingest'),
+      'the spans of both processes exported',
       20_000,
     );
 

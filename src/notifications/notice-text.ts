@@ -14,9 +14,14 @@ const wants: Record<EscalationType, string> = {
 /** The time as it appears in every notification: ISO 8601 in UTC, the dashboard payload's created_at. */
 export const noticeTime = (notice: EscalationNotice) => notice.createdAt.toISOString();
 
-/** e.g. "Escalation: customer +971500000123 wants a human". */
+/** The end of "Customer +971… …": what the customer wants, or the notice's own headline. */
+const headlineOf = (notice: EscalationNotice) => notice.headline ?? (notice.type ? wants[notice.type] : '');
+
+const SUBJECT_PREFIX = { escalation: 'Escalation', handoff: 'Handoff', sla: 'SLA' } as const;
+
+/** e.g. "Escalation: customer +971500000123 wants a human", "SLA: customer … is waiting …". */
 export function noticeSubject(notice: EscalationNotice): string {
-  return `Escalation: customer ${notice.customerNumber} ${wants[notice.type]}`;
+  return `${SUBJECT_PREFIX[notice.kind ?? 'escalation']}: customer ${notice.customerNumber} ${headlineOf(notice)}`;
 }
 
 const quoted = (evidence: string) => (evidence.length > 300 ? `${evidence.slice(0, 299)}…` : evidence);
@@ -24,7 +29,7 @@ const quoted = (evidence: string) => (evidence.length > 300 ? `${evidence.slice(
 /** The plain-text body shared by email and WhatsApp: number, event, time, evidence, link. */
 export function noticeText(notice: EscalationNotice): string {
   return [
-    `Customer ${notice.customerNumber} ${wants[notice.type]}.`,
+    `Customer ${notice.customerNumber} ${headlineOf(notice)}.`,
     '',
     `Event: ${notice.event}`,
     `Time: ${noticeTime(notice)}`,
@@ -53,7 +58,7 @@ export function noticeHtml(notice: EscalationNotice): string {
   ];
   return [
     '<!doctype html><html><body style="font-family:sans-serif">',
-    `<p><strong>Customer ${e(notice.customerNumber)} ${e(wants[notice.type])}.</strong></p>`,
+    `<p><strong>Customer ${e(notice.customerNumber)} ${e(headlineOf(notice))}.</strong></p>`,
     '<table cellpadding="4">',
     ...rows.map(([label, value]) => `<tr><th align="left">${e(label)}</th><td>${e(value)}</td></tr>`),
     '</table>',

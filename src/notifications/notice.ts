@@ -1,7 +1,18 @@
 import type { EscalationType } from '../generated/prisma/enums.js';
 
-/** What every channel says about an escalation (customer number, event, time, and a link). */
+/** What a notice is about: an escalation (the default), a conversation handed to humans, an SLA alert. */
+export type NoticeKind = 'escalation' | 'handoff' | 'sla';
+
+/**
+ * What every channel says (customer number, event, time, and a link): about an escalation, or, with `kind`
+ * and `headline`, about a handoff or an SLA alert.
+ */
 export interface EscalationNotice {
+  /** Absent: an escalation. */
+  kind?: NoticeKind;
+  /** For a handoff or an SLA alert: what happened, as the end of "Customer +971… …". */
+  headline?: string;
+  /** The global id of what it is about: the escalation, the conversation (handoff) or the SLA alert. */
   escalationId: string;
   organizationId: string;
   organizationName: string;
@@ -10,7 +21,8 @@ export interface EscalationNotice {
   conversationId: string;
   /** The customer's phone number, or their id on the channel. */
   customerNumber: string;
-  type: EscalationType;
+  /** The escalation type; null for a handoff or an SLA alert. */
+  type: EscalationType | null;
   /** The escalation's code, e.g. user_request_to_speak_to_human (services/escalation-codes.ts). */
   event: string;
   evidence: string;

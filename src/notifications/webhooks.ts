@@ -36,10 +36,17 @@ export interface WebhookSenderOptions {
 }
 
 /** The escalation.raised message: the dashboard payload plus what a receiver needs to act on it. */
+/** The body's `type` of each kind of notice; endpoints subscribe to these. */
+export const WEBHOOK_TYPE_OF = {
+  escalation: 'escalation.raised',
+  handoff: 'conversation.handed_over',
+  sla: 'sla.alert',
+} as const;
+
 export function escalationWebhookMessage(id: string, notice: EscalationNotice): WebhookMessage {
   return {
     id,
-    type: 'escalation.raised',
+    type: WEBHOOK_TYPE_OF[notice.kind ?? 'escalation'],
     timestamp: notice.createdAt,
     data: {
       ...dashboardPayload(notice),
@@ -47,6 +54,7 @@ export function escalationWebhookMessage(id: string, notice: EscalationNotice): 
       type: notice.type,
       evidence: notice.evidence,
       link: notice.link,
+      ...(notice.headline ? { headline: notice.headline } : {}),
     },
   };
 }

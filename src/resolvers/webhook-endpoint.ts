@@ -14,6 +14,15 @@ export const WebhookEventTypeEnum = builder.enumType('WebhookEventType', {
       value: 'escalation.raised',
       description: '(escalation.raised) A customer needs the business.',
     },
+    CONVERSATION_HANDED_OVER: {
+      value: 'conversation.handed_over',
+      description:
+        '(conversation.handed_over) A handoff rule (or requestHandoff) gave a conversation to humans.',
+    },
+    SLA_ALERT: {
+      value: 'sla.alert',
+      description: '(sla.alert) An SLA warning or breach.',
+    },
     MESSAGE_CREATED: {
       value: 'message.created',
       description: '(message.created) Accepted; delivery comes with later work.',

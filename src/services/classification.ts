@@ -201,6 +201,7 @@ export async function processClassification(
             after,
             { rule: found.rule, trigger: found.rule.triggerType, evidence: found.match.evidence },
             now,
+            deps.notifications.channels,
           );
           after = handoff.conversation;
         }

@@ -44,26 +44,39 @@ type NoticeRow = Prisma.EscalationGetPayload<{ select: typeof noticeSelect }>;
  * link opens the conversation: `${dashboardUrl}/conversations/<Conversation global id>`.
  */
 export function noticeOf(row: NoticeRow, dashboardUrl: string): EscalationNotice {
-  const { conversation } = row;
-  const identifiers = conversation.contact?.identifiers ?? [];
-  const customerNumber =
-    conversation.contact?.phone ??
-    identifiers.find((identifier) => identifier.channel === conversation.appService.channel)?.externalId ??
-    identifiers[0]?.externalId ??
-    'unknown';
-  const conversationId = encodeGlobalId('Conversation', conversation.id);
   return {
+    ...conversationNoticeFields(
+      row.conversation,
+      { id: row.organizationId, ...row.organization },
+      dashboardUrl,
+    ),
     escalationId: encodeGlobalId('Escalation', row.id),
-    organizationId: encodeGlobalId('Organization', row.organizationId),
-    organizationName: row.organization.name,
-    appServiceId: encodeGlobalId('AppService', conversation.appService.id),
-    appServiceName: conversation.appService.name,
-    conversationId,
-    customerNumber,
     type: row.type,
     event: escalationCodes[row.type],
     evidence: row.evidence,
     createdAt: row.createdAt,
+  };
+}
+
+/** What every notice says of its conversation: the customer's number, the app service, the link. */
+export function conversationNoticeFields(
+  conversation: NoticeRow['conversation'],
+  organization: { id: string; name: string },
+  dashboardUrl: string,
+) {
+  const identifiers = conversation.contact?.identifiers ?? [];
+  const conversationId = encodeGlobalId('Conversation', conversation.id);
+  return {
+    organizationId: encodeGlobalId('Organization', organization.id),
+    organizationName: organization.name,
+    appServiceId: encodeGlobalId('AppService', conversation.appService.id),
+    appServiceName: conversation.appService.name,
+    conversationId,
+    customerNumber:
+      conversation.contact?.phone ??
+      identifiers.find((identifier) => identifier.channel === conversation.appService.channel)?.externalId ??
+      identifiers[0]?.externalId ??
+      'unknown',
     link: `${dashboardUrl.replace(/\/+$/, '')}/conversations/${conversationId}`,
   };
 }

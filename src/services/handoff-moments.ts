@@ -8,12 +8,14 @@ import { conflict } from '../kernel/errors.js';
 import { conversationChanges } from '../realtime/publisher.js';
 import { conversationInReach } from './conversation-actions.js';
 import { lockConversation } from './conversation-locks.js';
-import { nowOf, type ServiceDeps } from './deps.js';
+import { nowOf, type NotificationSetup, type ServiceDeps } from './deps.js';
 import { applyHandoff, firstMatch, rulesFor, type HandoffOutcome } from './handoff.js';
 import type { HandoffFacts } from './handoff-triggers.js';
 import type { Tx } from './transactions.js';
 
-type MomentDeps = Pick<ServiceDeps, 'prisma' | 'realtime' | 'now' | 'afterCommit'>;
+type MomentDeps = Pick<ServiceDeps, 'prisma' | 'realtime' | 'now' | 'afterCommit'> & {
+  notifications: Pick<NotificationSetup, 'channels'>;
+};
 
 /** The CONFIDENCE rules, for one bot reply (queued by ingestion when it can match one). */
 export async function checkBotReply(deps: MomentDeps, input: { messageId: string }) {
@@ -33,6 +35,7 @@ export async function checkBotReply(deps: MomentDeps, input: { messageId: string
           conversation,
           { rule: found.rule, trigger: 'CONFIDENCE', evidence: found.match.evidence },
           now,
+          deps.notifications.channels,
         )
       : null;
   });
@@ -55,7 +58,13 @@ export async function requestHandoff(
       throw conflict(`The conversation is ${conversation.status}, not with the bot.`);
     const facts: HandoffFacts = { kind: 'manual', reason: input.reason };
     const rule = firstMatch(await rulesFor(tx, conversation, 'manual'), facts)?.rule ?? null;
-    return applyHandoff(tx, conversation, { rule, trigger: 'MANUAL', evidence: input.reason }, now);
+    return applyHandoff(
+      tx,
+      conversation,
+      { rule, trigger: 'MANUAL', evidence: input.reason },
+      now,
+      deps.notifications.channels,
+    );
   });
   return outcome!.conversation;
 }
@@ -99,6 +108,7 @@ export async function handOffWaitingCustomers(deps: MomentDeps): Promise<number>
             conversation,
             { rule: found.rule, trigger: 'TIMEOUT', evidence: found.match.evidence },
             at,
+            deps.notifications.channels,
           )
         : null;
     });

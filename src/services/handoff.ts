@@ -20,6 +20,8 @@ import type { ServiceDeps } from './deps.js';
 import { placeBySentAt } from './conversation-store.js';
 import type { Tx } from './transactions.js';
 import { isOpen } from './business-hours.js';
+import { notifyThroughChannels } from './notification-planning.js';
+import { HANDOFF_EVENT, handoffEventKey } from './other-notices.js';
 
 /** The variables a rule's message may use, filled from the conversation when it is sent. */
 export const HANDOFF_VARIABLES = ['contact_name', 'contact_phone', 'organization_name', 'team_name'] as const;
@@ -248,6 +250,8 @@ export async function applyHandoff(
     evidence: string;
   },
   now: Date,
+  /** The notification channels configured (NotificationSetup.channels): the team is told as for escalations. */
+  channels: { email: boolean; whatsapp: boolean },
 ): Promise<HandoffOutcome> {
   const rule = handoff.rule;
   const reason: HandoffReason = {
@@ -279,6 +283,13 @@ export async function applyHandoff(
   }
   const away = routing.assigned ? null : await outOfOffice(tx, conversation.id, now);
   if (away) messages.push(away);
+  await notifyThroughChannels(
+    tx,
+    conversation,
+    { eventKey: handoffEventKey(conversation.id, now), webhookEvent: HANDOFF_EVENT },
+    channels,
+    now,
+  );
   return {
     conversation: await tx.conversation.findUniqueOrThrow({ where: { id: conversation.id } }),
     routing,

@@ -18,6 +18,13 @@ import {
   DUE_TOLERANCE_MS,
 } from './notification-policy.js';
 import { loadEscalationNotice } from './escalation-notice.js';
+import { loadOtherNotice } from './other-notices.js';
+
+/** A handoff's or an SLA alert's notice (no customer message to time it from). */
+async function otherNotice(deps: DeliveryDeps, eventKey: string) {
+  const notice = await loadOtherNotice(deps.prisma, eventKey, deps.notifications.dashboardUrl);
+  return notice ? { notice, messageStoredAt: null } : null;
+}
 
 /** What delivering reads: the senders and link base of the configured channels, and the webhook policy. */
 export type DeliveryDeps = Pick<ServiceDeps, 'prisma' | 'now' | 'metrics'> & {
@@ -79,7 +86,7 @@ export async function deliverNotification(
     // attempt that dies in between counts as "outcome unknown" (see RESENDABLE_AFTER_UNKNOWN_OUTCOME).
     const loaded = delivery.escalationId
       ? await loadEscalationNotice(deps.prisma, delivery.escalationId, deps.notifications.dashboardUrl)
-      : null;
+      : await otherNotice(deps, delivery.eventKey);
     const claimed = await deps.prisma.notificationDelivery.updateMany({
       where: { id: delivery.id, status: 'PENDING', attempts: delivery.attempts },
       data: {

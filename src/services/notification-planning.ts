@@ -3,6 +3,8 @@
 import type { Prisma } from '../generated/prisma/client.js';
 import { dashboardPayload } from '../notifications/notice.js';
 import type { Tx } from './transactions.js';
+import { enqueueInTransaction } from '../jobs/outbox.js';
+import { outboxJob } from '../jobs/catalogue.js';
 import { noticeOf, noticeSelect } from './escalation-notice.js';
 import { ESCALATION_RAISED, escalationEventKey, NO_TARGET, skipReasons } from './notification-policy.js';
 
@@ -50,7 +52,38 @@ export async function planEscalationDeliveries(tx: Tx, input: PlanEscalationInpu
     skipDuplicates: true,
   });
 
-  const base = { organizationId, escalationId: escalation.id, eventKey: escalationEventKey(escalation.id) };
+  return planDeliveries(tx, {
+    base: { organizationId, escalationId: escalation.id, eventKey: escalationEventKey(escalation.id) },
+    appService,
+    channels: input.channels,
+    webhookEvent: ESCALATION_RAISED,
+    now,
+  });
+}
+
+/** Where a notice goes: the app service's addresses and the organization's endpoints of its event. */
+interface DeliveryPlan {
+  /** Stamped on every row: its organization, what it is about (eventKey, and the escalation if any). */
+  base: { organizationId: string; eventKey: string; escalationId?: string };
+  appService: {
+    notificationEmails: string[];
+    notificationWhatsappNumbers: string[];
+    notificationWebhookUrls: string[];
+  };
+  channels: { email: boolean; whatsapp: boolean };
+  /** The webhook event endpoints subscribe to for this kind of notice. */
+  webhookEvent: string;
+  now: Date;
+}
+
+/**
+ * One NotificationDelivery per channel and target of a notice (see planEscalationDeliveries), unique on
+ * (eventKey, channel, target) so planning twice adds nothing; returns the ids of the PENDING ones this call
+ * created, for one outbox job each in the same transaction.
+ */
+export async function planDeliveries(tx: Tx, plan: DeliveryPlan): Promise<string[]> {
+  const { base, appService, now } = plan;
+  const { organizationId } = base;
   const rows: Prisma.NotificationDeliveryCreateManyInput[] = [
     { ...base, channel: 'DASHBOARD', target: 'dashboard', status: 'SENT', attempts: 1, sentAt: now },
   ];
@@ -77,20 +110,20 @@ export async function planEscalationDeliveries(tx: Tx, input: PlanEscalationInpu
   direct(
     'EMAIL',
     appService.notificationEmails.map((email) => email.toLowerCase()),
-    input.channels.email,
+    plan.channels.email,
     skipReasons.smtpNotConfigured,
     skipReasons.noEmails,
   );
   direct(
     'WHATSAPP',
     appService.notificationWhatsappNumbers,
-    input.channels.whatsapp,
+    plan.channels.whatsapp,
     skipReasons.whatsappNotConfigured,
     skipReasons.noWhatsappNumbers,
   );
 
   const endpoints = await tx.webhookEndpoint.findMany({
-    where: { organizationId, enabled: true, disabledAt: null, events: { has: ESCALATION_RAISED } },
+    where: { organizationId, enabled: true, disabledAt: null, events: { has: plan.webhookEvent } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     select: { id: true, url: true },
   });
@@ -117,13 +150,13 @@ export async function planEscalationDeliveries(tx: Tx, input: PlanEscalationInpu
 
   // Only what this call adds is returned, so a second planning enqueues no second job.
   const planned = await tx.notificationDelivery.findMany({
-    where: { escalationId: escalation.id },
+    where: { eventKey: base.eventKey },
     select: { id: true },
   });
   await tx.notificationDelivery.createMany({ data: rows, skipDuplicates: true });
   const pending = await tx.notificationDelivery.findMany({
     where: {
-      escalationId: escalation.id,
+      eventKey: base.eventKey,
       status: 'PENDING',
       id: { notIn: planned.map((delivery) => delivery.id) },
     },
@@ -131,4 +164,35 @@ export async function planEscalationDeliveries(tx: Tx, input: PlanEscalationInpu
     select: { id: true },
   });
   return pending.map((delivery) => delivery.id);
+}
+
+/**
+ * The notice of a handoff or an SLA alert through the app service's channels (email, WhatsApp, webhooks,
+ * the organization's endpoints subscribed to its event), as an escalation's: deliveries planned in the
+ * caller's transaction, one outbox job each.
+ */
+export async function notifyThroughChannels(
+  tx: Tx,
+  conversation: { organizationId: string; appServiceId: string },
+  event: { eventKey: string; webhookEvent: string },
+  channels: { email: boolean; whatsapp: boolean },
+  now: Date,
+): Promise<void> {
+  const appService = await tx.appService.findUniqueOrThrow({
+    where: { id: conversation.appServiceId },
+    select: { notificationEmails: true, notificationWhatsappNumbers: true, notificationWebhookUrls: true },
+  });
+  const deliveryIds = await planDeliveries(tx, {
+    base: { organizationId: conversation.organizationId, eventKey: event.eventKey },
+    appService,
+    channels,
+    webhookEvent: event.webhookEvent,
+    now,
+  });
+  for (const deliveryId of deliveryIds) {
+    await enqueueInTransaction(
+      tx,
+      outboxJob('deliver', { deliveryId, organizationId: conversation.organizationId }),
+    );
+  }
 }

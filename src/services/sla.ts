@@ -11,7 +11,9 @@ import type { SlaAlert, SlaPolicy } from '../generated/prisma/client.js';
 import type { ConversationPriority, SlaAlertKind, SlaTarget } from '../generated/prisma/enums.js';
 import { badInput, forbidden } from '../kernel/errors.js';
 import { businessDeadline } from './business-hours.js';
-import { nowOf, type ServiceDeps } from './deps.js';
+import { nowOf, type NotificationSetup, type ServiceDeps } from './deps.js';
+import { notifyThroughChannels } from './notification-planning.js';
+import { SLA_EVENT, slaEventKey } from './other-notices.js';
 import type { Tx } from './transactions.js';
 import { nameSchema } from './validation.js';
 
@@ -23,8 +25,9 @@ export const targetSecondsSchema = z
   .max(30 * 86_400);
 /** The share of a target's time after which a WARNING is raised. */
 export const WARNING_AT = 0.8;
-/** Conversations looked at per pass at most. */
+/** Conversations read per statement, and looked at per pass at most. */
 const BATCH = 2000;
+const MAX_PER_PASS = 100_000;
 
 export interface SlaPolicyInput {
   organizationId: string;
@@ -173,24 +176,36 @@ interface Candidate {
  * One pass: the warnings and breaches now due on conversations with humans (OPEN or ASSIGNED) in
  * organizations with active policies; each is stored once and published. Returns the alerts raised.
  */
-export async function checkSlas(deps: Pick<ServiceDeps, 'prisma' | 'realtime' | 'now'>): Promise<SlaAlert[]> {
+export async function checkSlas(
+  deps: Pick<ServiceDeps, 'prisma' | 'realtime' | 'now' | 'afterCommit'> & {
+    /** The channels configured; absent: alerts are published, not sent (tools and tests). */
+    notifications?: Pick<NotificationSetup, 'channels'>;
+  },
+): Promise<SlaAlert[]> {
   const now = nowOf(deps);
   const policies = await deps.prisma.slaPolicy.findMany({ where: { active: true } });
   if (policies.length === 0) return [];
   const organizations = [...new Set(policies.map((policy) => policy.organizationId))];
-  const candidates = await deps.prisma.$queryRaw<Candidate[]>`
-    SELECT c.id::text AS id, c.organization_id::text AS "organizationId", c.app_service_id::text AS "appServiceId",
-      c.priority::text AS priority, c.escalated_at AS "escalatedAt", c.first_reply_at AS "firstReplyAt",
-      c.resolved_at AS "resolvedAt", a.business_hours AS "businessHours", c.paused_seconds AS "pausedSeconds",
-      (SELECT max(m.sent_at) FROM messages m WHERE m.conversation_id = c.id AND m.sender_type = 'CUSTOMER')
-        AS "lastCustomerAt",
-      (SELECT max(m.sent_at) FROM messages m
-        WHERE m.conversation_id = c.id AND m.sender_type = 'AGENT' AND NOT m.private) AS "lastAgentAt"
-    FROM conversations c JOIN app_services a ON a.id = c.app_service_id
-    WHERE c.organization_id = ANY(${organizations}::uuid[]) AND c.escalated_at IS NOT NULL
-      AND c.status IN ('OPEN', 'ASSIGNED')
-    ORDER BY c.escalated_at
-    LIMIT ${BATCH}`;
+  // Page by id so that every open conversation is looked at in each pass, however many there are.
+  const candidates: Candidate[] = [];
+  for (let after = '00000000-0000-0000-0000-000000000000'; candidates.length < MAX_PER_PASS;) {
+    const page = await deps.prisma.$queryRaw<Candidate[]>`
+      SELECT c.id::text AS id, c.organization_id::text AS "organizationId", c.app_service_id::text AS "appServiceId",
+        c.priority::text AS priority, c.escalated_at AS "escalatedAt", c.first_reply_at AS "firstReplyAt",
+        c.resolved_at AS "resolvedAt", a.business_hours AS "businessHours", c.paused_seconds AS "pausedSeconds",
+        (SELECT max(m.sent_at) FROM messages m WHERE m.conversation_id = c.id AND m.sender_type = 'CUSTOMER')
+          AS "lastCustomerAt",
+        (SELECT max(m.sent_at) FROM messages m
+          WHERE m.conversation_id = c.id AND m.sender_type = 'AGENT' AND NOT m.private) AS "lastAgentAt"
+      FROM conversations c JOIN app_services a ON a.id = c.app_service_id
+      WHERE c.organization_id = ANY(${organizations}::uuid[]) AND c.escalated_at IS NOT NULL
+        AND c.status IN ('OPEN', 'ASSIGNED') AND c.id > ${after}::uuid
+      ORDER BY c.id
+      LIMIT ${BATCH}`;
+    candidates.push(...page);
+    if (page.length < BATCH) break;
+    after = page.at(-1)!.id;
+  }
   const due: {
     organizationId: string;
     conversationId: string;
@@ -215,7 +230,20 @@ export async function checkSlas(deps: Pick<ServiceDeps, 'prisma' | 'realtime' | 
     }
   }
   if (due.length === 0) return [];
-  const raised = await insertAlerts(deps.prisma, due);
+  // Stored and planned in one transaction: an alert is never stored without its notifications.
+  const raised = await deps.prisma.$transaction(async (tx) => {
+    const inserted = await insertAlerts(tx, due);
+    const channels = deps.notifications?.channels;
+    if (channels) {
+      for (const alert of inserted) {
+        const conversation = candidates.find((candidate) => candidate.id === alert.conversationId)!;
+        const event = { eventKey: slaEventKey(alert.id), webhookEvent: SLA_EVENT };
+        await notifyThroughChannels(tx, conversation, event, channels, now);
+      }
+    }
+    return inserted;
+  });
+  if (raised.length) deps.afterCommit?.();
   for (const alert of raised) {
     const conversation = candidates.find((candidate) => candidate.id === alert.conversationId)!;
     await deps.realtime.slaAlert(alert, conversation.appServiceId);

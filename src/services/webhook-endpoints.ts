@@ -10,7 +10,13 @@ import { webhookUrlSchema } from './validation.js';
  * The events an endpoint may subscribe to. Only escalation.raised is delivered today; message.created and
  * conversation.updated are accepted so that endpoints can be set up once, and are delivered by later work.
  */
-export const webhookEventTypes = ['escalation.raised', 'message.created', 'conversation.updated'] as const;
+export const webhookEventTypes = [
+  'escalation.raised',
+  'conversation.handed_over',
+  'sla.alert',
+  'message.created',
+  'conversation.updated',
+] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export const MAX_WEBHOOK_ENDPOINTS = 20;

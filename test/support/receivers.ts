@@ -50,20 +50,23 @@ export async function startModelServer(): Promise<Receiver & { readonly calls: n
   };
 }
 
-/** Accepts every POST with 204 and counts them. */
-export async function startWebhookReceiver(): Promise<Receiver & { readonly received: number }> {
-  let received = 0;
+/** Accepts every POST with 204, counts them and keeps their JSON bodies. */
+export async function startWebhookReceiver(): Promise<
+  Receiver & { readonly received: number; bodies: { type: string; data: Record<string, unknown> }[] }
+> {
+  const bodies: { type: string; data: Record<string, unknown> }[] = [];
   const server = createServer((request, response) => {
-    void bodyOf(request).then(() => {
-      received += 1;
+    void bodyOf(request).then((body) => {
+      bodies.push(JSON.parse(body) as { type: string; data: Record<string, unknown> });
       response.writeHead(204).end();
     });
   });
   const url = `${await listen(server)}/hooks`;
   return {
     url,
+    bodies,
     get received() {
-      return received;
+      return bodies.length;
     },
     close: () => close(server),
   };

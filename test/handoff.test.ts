@@ -383,6 +383,30 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   }, 60_000);
 
+  it('a handoff whose rule names no team goes to the team serving the app service', async () => {
+    const line = await channel();
+    const { createTeam } = await ok<{ createTeam: { id: string; appServices: { id: string }[] } }>(
+      `mutation($i: CreateTeamInput!) { createTeam(input: $i) { id appServices { id } } }`,
+      {
+        i: {
+          organizationId,
+          name: `Line team ${serial}`,
+          agentIds: [agentId],
+          appServiceIds: [line.appServiceId],
+        },
+      },
+      owner,
+    );
+    expect(createTeam.appServices).toEqual([{ id: line.appServiceId }]);
+    const { conversationId } = await ingest(line, '+971500000551', 'Hello');
+    const requested = await ok<{ requestHandoff: { team: { id: string } | null; status: string } }>(
+      `mutation($i: RequestHandoffInput!) { requestHandoff(input: $i) { status team { id } } }`,
+      { i: { conversationId, reason: 'no rule for this line' } },
+      line.key,
+    );
+    expect(requested.requestHandoff).toEqual({ status: 'ASSIGNED', team: { id: createTeam.id } });
+  }, 60_000);
+
   it('TIMEOUT: a customer left waiting past the limit goes to humans; one the bot answered does not', async () => {
     const line = await channel();
     await rule({
@@ -516,6 +540,12 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
       stranger.auth,
     );
     expect(update.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const teamInOurs = await gql(
+      `mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }`,
+      { i: { organizationId, name: 'Planted' } },
+      stranger.auth,
+    );
+    expect(teamInOurs.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const teamUpdate = await gql(
       `mutation($i: UpdateTeamInput!) { updateTeam(input: $i) { id } }`,
       { i: { id: teamId, name: 'Hijacked' } },

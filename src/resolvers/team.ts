@@ -22,6 +22,19 @@ export const TeamNode = builder.prismaNode('Team', {
       select: { businessHours: true },
       resolve: (team) => hoursField(team.businessHours),
     }),
+    appServices: t.prismaField({
+      type: ['AppService'],
+      description: 'The app services it serves: a handoff whose rule names no team goes to it.',
+      select: { appServiceIds: true, organizationId: true },
+      resolve: (query, team, _args, ctx) =>
+        team.appServiceIds.length === 0
+          ? []
+          : ctx.deps.prisma.appService.findMany({
+              ...query,
+              where: { id: { in: team.appServiceIds }, organizationId: team.organizationId },
+              orderBy: { name: 'asc' },
+            }),
+    }),
     openNow: t.boolean({
       select: { businessHours: true },
       resolve: (team) => isOpen(team.businessHours, new Date()),
@@ -52,6 +65,7 @@ const CreateTeamInput = builder.inputType('CreateTeamInput', {
     name: t.string({ validate: nameSchema }),
     agentIds: agentIds(t),
     businessHours: t.field({ type: BusinessHoursInput, required: false }),
+    appServiceIds: t.idList({ required: false, description: 'The app services the team serves.' }),
   }),
 });
 
@@ -61,11 +75,14 @@ const UpdateTeamInput = builder.inputType('UpdateTeamInput', {
     name: t.string({ required: false, validate: nameSchema.optional() }),
     agentIds: agentIds(t),
     businessHours: t.field({ type: BusinessHoursInput, required: false, description: 'null: always open.' }),
+    appServiceIds: t.idList({ required: false, description: 'The app services it serves (the whole list).' }),
   }),
 });
 
 const DeleteTeamInput = builder.inputType('DeleteTeamInput', { fields: (t) => ({ id: t.id() }) });
 
+const decodeAppServices = (ids: readonly (string | number)[] | null | undefined) =>
+  ids ? ids.map((id) => decodeIdOf('AppService', String(id))) : null;
 const decodeAgents = (ids: readonly (string | number)[] | null | undefined) =>
   ids ? ids.map((id) => decodeIdOf('Agent', String(id))) : null;
 
@@ -81,6 +98,7 @@ builder.mutationFields((t) => ({
         name: input.name,
         agentIds: decodeAgents(input.agentIds),
         businessHours: hoursOf(input.businessHours),
+        appServiceIds: decodeAppServices(input.appServiceIds),
       }),
   }),
   updateTeam: t.field({
@@ -92,6 +110,7 @@ builder.mutationFields((t) => ({
         id: decodeIdOf('Team', input.id),
         name: input.name ?? null,
         agentIds: decodeAgents(input.agentIds),
+        appServiceIds: decodeAppServices(input.appServiceIds),
         ...('businessHours' in input ? { businessHours: hoursOf(input.businessHours) } : {}),
       }),
   }),

@@ -20,6 +20,7 @@ import type { ServiceDeps } from './deps.js';
 import { placeBySentAt } from './conversation-store.js';
 import type { Tx } from './transactions.js';
 import { isOpen } from './business-hours.js';
+import { teamServing } from './teams.js';
 import { notifyThroughChannels } from './notification-planning.js';
 import { HANDOFF_EVENT, handoffEventKey } from './other-notices.js';
 
@@ -261,12 +262,18 @@ export async function applyHandoff(
     evidence: handoff.evidence.slice(0, 1000),
     at: now.toISOString(),
   };
+  // The rule's team, else a team serving the app service, else the conversation's own (if any).
+  const teamId =
+    rule?.targetTeamId ??
+    (conversation.teamId
+      ? null
+      : await teamServing(tx, conversation.organizationId, conversation.appServiceId));
   await tx.conversation.update({
     where: { id: conversation.id },
     data: {
       status: 'OPEN',
       handoffReason: { ...reason },
-      ...(rule?.targetTeamId ? { teamId: rule.targetTeamId } : {}),
+      ...(teamId ? { teamId } : {}),
       ...(rule?.setPriority ? { priority: rule.setPriority } : {}),
       escalatedAt: conversation.escalatedAt ?? now,
     },

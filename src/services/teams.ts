@@ -19,17 +19,24 @@ export async function createTeam(
     name: string;
     agentIds?: string[] | null;
     businessHours?: BusinessHours | null;
+    appServiceIds?: string[] | null;
   },
 ) {
   actor.assertCan(input.organizationId, 'agents:manage');
   const name = nameSchema.parse(input.name);
   return deps.prisma.$transaction(async (tx) => {
     const agentIds = await agentsInOrganization(tx, input.organizationId, input.agentIds ?? []);
+    const appServiceIds = await appServicesInOrganization(
+      tx,
+      input.organizationId,
+      input.appServiceIds ?? [],
+    );
     try {
       return await tx.team.create({
         data: {
           organizationId: input.organizationId,
           name,
+          appServiceIds,
           ...(input.businessHours ? { businessHours: input.businessHours } : {}),
           members: { createMany: { data: agentIds.map((agentId) => ({ agentId })) } },
         },
@@ -50,6 +57,7 @@ export async function updateTeam(
     name?: string | null;
     agentIds?: string[] | null;
     businessHours?: BusinessHours | null;
+    appServiceIds?: string[] | null;
   },
 ) {
   const team = await teamInReach(deps.prisma, actor, input.id);
@@ -67,6 +75,9 @@ export async function updateTeam(
         where: { id: team.id },
         data: {
           ...(input.name ? { name: nameSchema.parse(input.name) } : {}),
+          ...(input.appServiceIds
+            ? { appServiceIds: await appServicesInOrganization(tx, team.organizationId, input.appServiceIds) }
+            : {}),
           // null clears the hours (always open); absent leaves them.
           ...(input.businessHours !== undefined
             ? { businessHours: input.businessHours ?? Prisma.DbNull }
@@ -106,4 +117,27 @@ async function agentsInOrganization(tx: Tx, organizationId: string, given: strin
   if (found !== agentIds.length)
     throw badInput('Every agent of a team must be an agent of its organization.');
   return agentIds;
+}
+
+/** The ids, de-duplicated, once every one is an app service of the organization; BAD_USER_INPUT otherwise. */
+async function appServicesInOrganization(tx: Tx, organizationId: string, given: string[]): Promise<string[]> {
+  const ids = [...new Set(given)];
+  if (ids.length === 0) return [];
+  const found = await tx.appService.count({ where: { id: { in: ids }, organizationId } });
+  if (found !== ids.length) throw badInput('No such app service in this organization.');
+  return ids;
+}
+
+/** The team a handoff without a team of its own goes to: the oldest serving the app service, if any. */
+export async function teamServing(
+  tx: Tx,
+  organizationId: string,
+  appServiceId: string,
+): Promise<string | null> {
+  const team = await tx.team.findFirst({
+    where: { organizationId, appServiceIds: { has: appServiceId } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true },
+  });
+  return team?.id ?? null;
 }

@@ -45,6 +45,10 @@ describe('handoff trigger values', () => {
     expect(unsafePatternProblem('(a+)+$')).toMatch(/nest/);
     expect(unsafePatternProblem('(\\w*x)*')).toMatch(/nest/);
     expect(unsafePatternProblem('(a|ab){2,}')).toMatch(/nest/);
+    expect(unsafePatternProblem('((a+))+')).toMatch(/nest/);
+    expect(unsafePatternProblem('(?:x(?:a|b)y)*')).toMatch(/nest/);
+    expect(unsafePatternProblem('[(]a+[)]+')).toBeNull();
+    expect(unsafePatternProblem('\\(a+\\)+')).toBeNull();
     expect(unsafePatternProblem('(.)\\1')).toMatch(/back-references/);
     expect(unsafePatternProblem('(?<!no )refund')).toMatch(/lookbehind/);
     expect(unsafePatternProblem('refund(s|ed)? (now|today)')).toBeNull();

@@ -546,6 +546,12 @@ describe.each(scenarios)('handoff rules on $label', ({ kind, redis }) => {
       stranger.auth,
     );
     expect(teamInOurs.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const teamDelete = await gql(
+      `mutation($i: DeleteTeamInput!) { deleteTeam(input: $i) }`,
+      { i: { id: teamId } },
+      stranger.auth,
+    );
+    expect(teamDelete.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const teamUpdate = await gql(
       `mutation($i: UpdateTeamInput!) { updateTeam(input: $i) { id } }`,
       { i: { id: teamId, name: 'Hijacked' } },

@@ -160,6 +160,37 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
       'BAD_USER_INPUT',
     );
     expect(await app.db.prisma.slaPolicy.count()).toBe(0);
+    // Our policy and our alerts are out of their reach.
+    const { createSlaPolicy } = await ok<{ createSlaPolicy: { id: string } }>(
+      `mutation($i: CreateSlaPolicyInput!) { createSlaPolicy(input: $i) { id } }`,
+      { i: { organizationId, name: 'ours', resolutionSeconds: 86_400, active: false } },
+      owner,
+    );
+    const deleted = await gql(
+      `mutation($i: DeleteSlaPolicyInput!) { deleteSlaPolicy(input: $i) }`,
+      { i: { id: createSlaPolicy.id } },
+      stranger,
+    );
+    expect(deleted.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const seen = await gql(`query($id: ID!) { node(id: $id) { id } }`, { id: createSlaPolicy.id }, stranger);
+    expect(seen.data?.node).toBeNull();
+    const spy = await subscribe(
+      url,
+      stranger,
+      `subscription($o: ID) { slaAlert(organizationId: $o) { kind } }`,
+      {
+        o: organizationId,
+      },
+    );
+    await spy.ended;
+    expect(spy.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+    await spy.stop();
+    await ok(
+      `mutation($i: DeleteSlaPolicyInput!) { deleteSlaPolicy(input: $i) }`,
+      { i: { id: createSlaPolicy.id } },
+      owner,
+    );
+    expect(await app.db.prisma.slaPolicy.count()).toBe(0);
   });
 
   it('stops the clocks while PENDING: the time waited moves the deadlines later', async () => {

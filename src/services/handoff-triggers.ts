@@ -111,11 +111,39 @@ export function unsafePatternProblem(source: string): string | null {
   }
   if (/\\[1-9]|\\k</.test(source)) return 'may not use back-references';
   if (/\(\?<[=!]/.test(source)) return 'may not use lookbehind';
-  // A group with a quantifier inside, quantified itself: (a+)+, (\w*x)*, (a|ab){2,}.
-  if (/\([^()]*[*+}][^()]*\)\s*[*+{]/.test(source) || /\([^()]*\|[^()]*\)\s*[*+{]/.test(source)) {
-    return 'may not nest quantifiers';
-  }
+  if (quantifiesRepetition(source)) return 'may not nest quantifiers';
   return null;
+}
+
+/**
+ * Whether a group that holds a quantifier or an alternation, at any depth, is itself repeated (`*`, `+`,
+ * `{n,}`): (a+)+, ((a+))+, (\w*x)*, (a|ab){2,}. Escapes and character classes are skipped.
+ */
+function quantifiesRepetition(source: string): boolean {
+  const groups: boolean[] = [];
+  let inClass = false;
+  for (let i = 0; i < source.length; i += 1) {
+    const ch = source[i]!;
+    if (ch === '\\') {
+      i += 1;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else if (ch === '(') groups.push(false);
+    else if (ch === ')') {
+      const risky = groups.pop() ?? false;
+      if (risky && /[*+{]/.test(source[i + 1] ?? '')) return true;
+      // A group holding a repetition makes its enclosing group risky too.
+      if (risky && groups.length) groups[groups.length - 1] = true;
+    } else if ((ch === '*' || ch === '+' || ch === '{' || ch === '|') && groups.length) {
+      groups[groups.length - 1] = true;
+    }
+  }
+  return false;
 }
 
 /** What is known at one moment of a conversation, for the triggers of that moment. */

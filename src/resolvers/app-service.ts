@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unacknowledgedWhere } from '../services/escalations.js';
 import { messageTemplateSchema } from '../services/handoff.js';
 import { BusinessHoursInput, BusinessHoursRef, hoursField, hoursOf } from './business-hours.js';
 import * as appServices from '../services/app-services.js';
@@ -59,6 +60,20 @@ export const AppServiceNode = builder.prismaNode('AppService', {
       description: 'Outside them, handoffs queue; null: always open.',
       select: { businessHours: true },
       resolve: (appService) => hoursField(appService.businessHours),
+    }),
+    unacknowledgedEscalations: t.int({
+      description:
+        'Escalations of this app service the business was notified of and nobody acknowledged yet.',
+      select: { id: true, organizationId: true },
+      resolve: (appService, _args, ctx) =>
+        ctx.actor.can(appService.organizationId, 'conversations:read')
+          ? ctx.deps.prisma.escalation.count({
+              where: unacknowledgedWhere({
+                organizationId: appService.organizationId,
+                conversation: { appServiceId: appService.id },
+              }),
+            })
+          : 0,
     }),
     outOfOfficeMessage: t.exposeString('outOfOfficeMessage', {
       nullable: true,

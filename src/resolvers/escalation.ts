@@ -90,6 +90,7 @@ export const EscalationFilterInput = builder.inputType('EscalationFilter', {
   fields: (t) => ({
     types: t.field({ type: [EscalationTypeEnum], required: false }),
     appServiceId: t.id({ required: false }),
+    appServiceIds: t.idList({ required: false, description: 'Several app services at once.' }),
     acknowledged: t.boolean({ required: false }),
     since: t.field({ type: 'DateTime', required: false }),
   }),

@@ -1,6 +1,6 @@
 import { decodeIdOf } from '../kernel/global-id.js';
 import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
-import { escalationFilterWhere } from '../services/escalations.js';
+import { escalationFilterWhere, unacknowledgedWhere } from '../services/escalations.js';
 import { followUpOrder, followUpsWhere } from '../services/events.js';
 import { modelUsageSummary } from '../services/model-usage.js';
 import * as monitoring from '../services/monitoring.js';
@@ -110,12 +110,37 @@ export const OrganizationNode = builder.prismaNode('Organization', {
                   appServiceId: args.filter.appServiceId
                     ? decodeIdOf('AppService', args.filter.appServiceId)
                     : null,
+                  appServiceIds:
+                    args.filter.appServiceIds?.map((id) => decodeIdOf('AppService', String(id))) ?? null,
                 }
               : null,
           ),
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
+    }),
+    unacknowledgedEscalations: t.int({
+      description:
+        "Escalations the business was notified of and nobody acknowledged yet (the queue's badge); with " +
+        'appServiceIds, of those app services only.',
+      args: { appServiceIds: t.arg.idList({ required: false }) },
+      resolve: (organization, args, ctx) =>
+        ctx.actor.can(organization.id, 'conversations:read')
+          ? ctx.deps.prisma.escalation.count({
+              where: unacknowledgedWhere({
+                organizationId: organization.id,
+                ...(args.appServiceIds?.length
+                  ? {
+                      conversation: {
+                        appServiceId: {
+                          in: args.appServiceIds.map((id) => decodeIdOf('AppService', String(id))),
+                        },
+                      },
+                    }
+                  : {}),
+              }),
+            })
+          : 0,
     }),
     notifications: t.relatedConnection('notifications', {
       description: 'Dashboard notifications, newest first; totalCount with unreadOnly is the unread badge.',

@@ -7,6 +7,8 @@ import { forbidden } from '../kernel/errors.js';
 export interface EscalationFilter {
   types?: EscalationType[] | null;
   appServiceId?: string | null;
+  /** Several app services at once (with appServiceId: those of both lists). */
+  appServiceIds?: string[] | null;
   acknowledged?: boolean | null;
   since?: Date | null;
 }
@@ -17,7 +19,15 @@ export function escalationFilterWhere(
   if (!filter) return {};
   return {
     ...(filter.types?.length ? { type: { in: filter.types } } : {}),
-    ...(filter.appServiceId ? { conversation: { appServiceId: filter.appServiceId } } : {}),
+    ...(filter.appServiceId || filter.appServiceIds?.length
+      ? {
+          conversation: {
+            appServiceId: {
+              in: [...(filter.appServiceId ? [filter.appServiceId] : []), ...(filter.appServiceIds ?? [])],
+            },
+          },
+        }
+      : {}),
     ...(filter.acknowledged === true ? { acknowledgedAt: { not: null } } : {}),
     ...(filter.acknowledged === false ? { acknowledgedAt: null } : {}),
     ...(filter.since ? { createdAt: { gte: filter.since } } : {}),
@@ -44,4 +54,12 @@ export async function acknowledgeEscalation(
     data: { acknowledgedAt: nowOf(deps), acknowledgedById: user.id },
   });
   return deps.prisma.escalation.findUniqueOrThrow({ where: { id: escalation.id } });
+}
+
+/**
+ * Escalations nobody has acknowledged yet, that the business was notified of (a cool-down-suppressed one
+ * is not an alert): the badge of the escalations queue, in one count.
+ */
+export function unacknowledgedWhere(scope: Prisma.EscalationWhereInput): Prisma.EscalationWhereInput {
+  return { ...scope, acknowledgedAt: null, notified: true };
 }

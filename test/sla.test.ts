@@ -12,16 +12,12 @@ import { rawId } from './support/fixtures.js';
 import { eventually, REDIS_URL, subscribe } from './support/live.js';
 import { RUN_QUEUE_PREFIX, RUN_RATE_LIMIT_PREFIX } from './support/process.js';
 import { startWebhookReceiver } from './support/receivers.js';
+import { httpGraphQL } from './support/http-graphql.js';
 
 const scenarios = [
   { label: 'the embedded default', kind: 'embedded' as const, redis: false },
   { label: 'Postgres with Redis and BullMQ workers', kind: 'postgres' as const, redis: true },
 ];
-
-interface Gql {
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
 
 describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
   let db: TestDatabase;
@@ -34,27 +30,7 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
   let customer = 0;
   let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
-  async function gql(
-    query: string,
-    variables: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ) {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as Gql;
-  }
-  async function ok<T>(
-    query: string,
-    variables: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ) {
-    const body = await gql(query, variables, headers);
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data as T;
-  }
+  const { gql, ok } = httpGraphQL(() => url);
 
   /** A conversation handed to humans now, by requestHandoff. */
   async function handedOver(line = appServiceId) {

@@ -28,6 +28,7 @@ const UNIT_TESTS = [
   'test/codegen.test.ts',
   'test/config.test.ts',
   'test/console-assets.test.ts',
+  'test/csv.test.ts',
   'test/handoff-triggers.test.ts',
   'test/jobs/in-process-queue.test.ts',
   'test/layers.test.ts',

@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
+import { newPGlite } from '../src/db/pglite.js';
 import { MIGRATIONS_DIR, openDatabase, SCHEMA_PATH } from '../src/db/database.js';
 import {
   diffMigrationsToSchema,
@@ -67,7 +67,7 @@ async function create(rawName: string): Promise<number> {
 async function diffToSchema(): Promise<string> {
   const url = process.env.DATABASE_URL;
   if (url) return diffMigrationsToSchema(postgresMigrationAdapter(url), MIGRATIONS_DIR, SCHEMA_PATH);
-  const scratch = new PGlite('memory://');
+  const scratch = newPGlite('memory://');
   try {
     return await diffMigrationsToSchema(embeddedMigrationAdapter(scratch), MIGRATIONS_DIR, SCHEMA_PATH);
   } finally {

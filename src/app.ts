@@ -72,6 +72,7 @@ export async function startApplication(
     subscriberRecheckMs: config.subscriberRecheckMs,
     maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
     allowPrivateWebhooks: config.allowPrivateWebhooks,
+    exports: config.exports,
   };
   const pubsub = createPubSub(config.redisUrl);
   const realtime = new RealtimePublisher(pubsub.bus, logger);

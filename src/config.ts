@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RateLimitSettings, RateWindow } from './protection/rate-limits.js';
+import type { ExportSettings } from './services/deps.js';
 
 /** Thrown when the environment is invalid; its message is the one line printed before exiting. */
 export class ConfigError extends Error {
@@ -81,6 +82,10 @@ const envSchema = z.object({
   JOB_LOCK_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   JOB_STALLED_CHECK_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  // CSV exports (src/services/exports.ts): how long a finished export can be downloaded, and its job's batches.
+  EXPORT_TTL_MINUTES: z.coerce.number().min(1).max(10_080).default(60),
+  EXPORT_BATCH_SIZE: positiveInt(1000, 10_000),
+  EXPORT_CHUNK_KIB: positiveInt(256, 16_384),
   WHATSAPP_TEMPLATE_NAME: optionalString,
   WHATSAPP_TEMPLATE_LANGUAGE: z.string().default('en'),
   // Operation limits (src/graphql/operation-limits.ts).
@@ -170,6 +175,8 @@ export interface Config {
   /** The outbox reconciler and the queue's stalled-job recovery (src/jobs/reconciler.ts, bullmq-queue.ts). */
   jobs: { reconcileIntervalMs: number; reconcileLeaseMs: number; lockMs: number; stalledCheckMs: number };
   allowPrivateWebhooks: boolean;
+  /** CSV exports: download window after READY, rows read per batch, bytes per stored chunk. */
+  exports: ExportSettings;
   /** NODE_ENV=production. */
   production: boolean;
   /** Null when OPERATION_LIMITS=off. */
@@ -296,6 +303,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stalledCheckMs: e.JOB_STALLED_CHECK_SECONDS * 1000,
     },
     allowPrivateWebhooks: e.WEBHOOKS_ALLOW_PRIVATE === 'true',
+    exports: {
+      ttlMs: e.EXPORT_TTL_MINUTES * 60_000,
+      batchSize: e.EXPORT_BATCH_SIZE,
+      chunkBytes: e.EXPORT_CHUNK_KIB * 1024,
+    },
     production,
     operationLimits:
       e.OPERATION_LIMITS === 'off'

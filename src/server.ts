@@ -12,6 +12,7 @@ import type { ServerOptions as WsServerOptions } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import type { Actor } from './auth/actor.js';
 import { withConsole } from './console-assets.js';
+import { withExportDownloads } from './export-downloads.js';
 import { withMetricsEndpoint, type MetricsAccess } from './observability/metrics-endpoint.js';
 import { QueryScope } from './db/query-cancellation.js';
 import { bindGraphQLWs } from './graphql/websocket-binding.js';
@@ -107,8 +108,17 @@ export async function startServer(deps: AppDeps, options: ServerOptions): Promis
   });
   const api = resolveApiOptions(deps.api);
   await credentialWatch.start();
-  // The agent console at /console (and / redirects there); everything else is the GraphQL app.
-  const app = withQueryScopes(withConsole(yoga), api.requestTimeoutMs);
+  // The agent console at /console (and / redirects there), export downloads at /exports/<id>/download;
+  // everything else is the GraphQL app.
+  const app = withQueryScopes(
+    withExportDownloads(withConsole(yoga), {
+      authenticator,
+      services: deps.services,
+      logger: deps.services.logger,
+      trustProxyHops: api.trustProxyHops,
+    }),
+    api.requestTimeoutMs,
+  );
   const http = createServer(options.metrics ? withMetricsEndpoint(app, options.metrics) : app);
   const wsServer = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
 

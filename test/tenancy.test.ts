@@ -383,6 +383,7 @@ describe.each(backends)('cross-tenant isolation on %s', (kind) => {
           app.db.prisma.event.count({ where: { organizationId: rawId(a.orgId) } }),
           app.db.prisma.cannedResponse.count({ where: { organizationId: rawId(a.orgId) } }),
           app.db.prisma.assignmentRecord.count({ where: { organizationId: rawId(a.orgId) } }),
+          app.db.prisma.export.count({ where: { organizationId: rawId(a.orgId) } }),
         ]),
       );
     const before = await snapshot();
@@ -503,6 +504,21 @@ describe.each(backends)('cross-tenant isolation on %s', (kind) => {
         `mutation($i: SetAvailabilityInput!) { setAvailability(input: $i) { id } }`,
         { i: { organizationId: a.orgId, available: false } },
       ],
+      [
+        'recordCsatResponse',
+        `mutation($i: RecordCsatResponseInput!) { recordCsatResponse(input: $i) { rating } }`,
+        { i: { conversationId: a.conversationId, rating: 1 } },
+      ],
+      [
+        'exportConversations',
+        `mutation($i: ExportConversationsInput!) { exportConversations(input: $i) { id } }`,
+        { i: { organizationId: a.orgId } },
+      ],
+      [
+        'exportReport',
+        `mutation($i: ExportReportInput!) { exportReport(input: $i) { id } }`,
+        { i: { organizationId: a.orgId, range: { from: '2026-01-01', to: '2026-01-31' } } },
+      ],
     ];
     const callers: [string, Auth][] = [
       ...attackers('a'),
@@ -510,8 +526,9 @@ describe.each(backends)('cross-tenant isolation on %s', (kind) => {
     ];
     for (const [who, auth] of callers) {
       for (const [name, query, variables] of mutations) {
-        // Ingesting is exactly what a messages:write key of this organization is for.
-        if (auth.apiKey === a.writeOnlyKey.secret && name === 'ingestMessage') continue;
+        // Ingesting (and a customer's survey answer) is what a messages:write key of this organization is for.
+        if (auth.apiKey === a.writeOnlyKey.secret && ['ingestMessage', 'recordCsatResponse'].includes(name))
+          continue;
         attempts++;
         const response = await app.gql(query, variables, auth);
         if (response.data && Object.values(response.data).some((v) => v !== null)) leaks++;

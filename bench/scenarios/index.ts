@@ -7,6 +7,7 @@ import { ingestScenario } from './ingest.js';
 import { jobsScenario } from './jobs.js';
 import { latencyScenario } from './latency.js';
 import { monitoringScenario } from './monitoring.js';
+import { searchScenario } from './search.js';
 import { sentimentScenario } from './sentiment.js';
 import { startupScenario } from './startup.js';
 import { subscriptionsScenario } from './subscriptions.js';
@@ -24,4 +25,5 @@ export const scenarios: Scenario[] = [
   latencyScenario,
   monitoringScenario,
   handoffScenario,
+  searchScenario,
 ];

@@ -20,7 +20,7 @@ export type ConversationFilter = {
   escalated?: boolean | null | undefined;
   label?: string | null | undefined;
   priority?: Array<ConversationPriority> | null | undefined;
-  /** Case-insensitive text in the messages, or the contact name or phone. */
+  /** Case-insensitive text in the messages, or the contact name or phone (a substring scan: to find words in a large workspace, with accents and Arabic spellings folded, use Query.searchConversations). */
   search?: string | null | undefined;
   status?: Array<ConversationStatus> | null | undefined;
   unassigned?: boolean | null | undefined;
@@ -157,11 +157,13 @@ export type AppServiceAnalyticsQuery = { node:
     | { __typename: 'Analysis' }
     | { __typename: 'ApiKey' }
     | { __typename: 'AppService', name: string, channel: Channel, sentimentReport: { total: number, averageScore: number | null, emotions: Array<{ emotion: Emotion, count: number, share: number }> } | null, monitoring: { numberOfChatSessions: number, numberOfMessages: number, escalatedConversations: number, issuesResolved: number, resolutionTime: number | null, escalationsByType: Array<{ type: EscalationType, count: number }> } }
+    | { __typename: 'AuditLogEntry' }
     | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'Export' }
     | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
@@ -197,11 +199,13 @@ export type AppServicesQuery = { node:
     | { __typename: 'Analysis' }
     | { __typename: 'ApiKey' }
     | { __typename: 'AppService' }
+    | { __typename: 'AuditLogEntry' }
     | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'Export' }
     | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
@@ -227,11 +231,13 @@ export type InboxQuery = { node:
     | { __typename: 'Analysis' }
     | { __typename: 'ApiKey' }
     | { __typename: 'AppService', name: string, conversations: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: ConversationStatus, priority: ConversationPriority, labels: Array<string>, escalatedAt: string | null, lastMessageAt: string, contact: { name: string | null, phone: string | null } | null, assignee: { name: string } | null, messages: { edges: Array<{ node: { content: string, senderType: SenderType } }> } } }> } }
+    | { __typename: 'AuditLogEntry' }
     | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'Export' }
     | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
@@ -256,11 +262,13 @@ export type ConversationMessagesQuery = { node:
     | { __typename: 'Analysis' }
     | { __typename: 'ApiKey' }
     | { __typename: 'AppService' }
+    | { __typename: 'AuditLogEntry' }
     | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation', status: ConversationStatus, contact: { name: string | null, phone: string | null } | null, messages: { pageInfo: { hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { id: string, index: number, senderType: SenderType, content: string, type: MessageType, private: boolean, sentAt: string } }> } }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'Export' }
     | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
@@ -285,11 +293,13 @@ export type AppServiceMonitoringQuery = { node:
     | { __typename: 'Analysis' }
     | { __typename: 'ApiKey' }
     | { __typename: 'AppService', monitoring: { numberOfChatSessions: number, numberOfMessages: number, escalatedConversations: number, issuesResolved: number, firstResponseTime: number | null, resolutionTime: number | null }, monitoringSeries: Array<{ start: string, numberOfMessages: number, escalatedConversations: number }> }
+    | { __typename: 'AuditLogEntry' }
     | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation' }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'Export' }
     | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }
@@ -314,11 +324,13 @@ export type ConversationSentimentQuery = { node:
     | { __typename: 'Analysis' }
     | { __typename: 'ApiKey' }
     | { __typename: 'AppService' }
+    | { __typename: 'AuditLogEntry' }
     | { __typename: 'CannedResponse' }
     | { __typename: 'Contact' }
     | { __typename: 'Conversation', sentiment: Array<{ windowStart: string, emotion: Emotion, score: number }> }
     | { __typename: 'Escalation' }
     | { __typename: 'Event' }
+    | { __typename: 'Export' }
     | { __typename: 'HandoffRule' }
     | { __typename: 'Message' }
     | { __typename: 'Notification' }

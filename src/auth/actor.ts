@@ -12,6 +12,8 @@ export interface ActorApiKey {
   id: string;
   organizationId: string;
   scopes: readonly string[];
+  /** The key's visible prefix (what the audit log shows for the key). */
+  prefix?: string;
   /** When the key stops being valid (rotation grace, or an expiry given at creation). */
   expiresAt?: Date | null;
 }

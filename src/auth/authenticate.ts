@@ -46,6 +46,7 @@ async function authenticateApiKey(prisma: PrismaClient, key: string, now: Date):
     select: {
       id: true,
       organizationId: true,
+      prefix: true,
       secretHash: true,
       scopes: true,
       revokedAt: true,
@@ -70,6 +71,7 @@ async function authenticateApiKey(prisma: PrismaClient, key: string, now: Date):
   return Actor.forApiKey({
     id: row.id,
     organizationId: row.organizationId,
+    prefix: row.prefix,
     scopes: row.scopes,
     expiresAt: row.expiresAt,
   });

@@ -10,16 +10,28 @@ export type Permission =
   | 'messages:ingest'
   | 'events:record'
   | 'analytics:read'
+  /** CSV exports of conversations and reports (src/services/exports.ts): OWNER, ADMIN and ANALYST, not AGENT. */
+  | 'data:export'
   | 'appServices:manage'
   | 'agents:manage'
   | 'apiKeys:manage'
+  /** Reading the audit log (src/services/audit-log.ts): OWNER and ADMIN; never an API key. */
+  | 'auditLog:read'
   | 'members:read'
   | 'members:manage'
   | 'organization:manage';
 
-const analyst: Permission[] = ['organization:read', 'conversations:read', 'analytics:read', 'members:read'];
-const agent: Permission[] = [...analyst, 'conversations:work', 'conversations:triage'];
-const admin: Permission[] = [...agent, 'appServices:manage', 'agents:manage', 'apiKeys:manage'];
+const reader: Permission[] = ['organization:read', 'conversations:read', 'analytics:read', 'members:read'];
+const analyst: Permission[] = [...reader, 'data:export'];
+const agent: Permission[] = [...reader, 'conversations:work', 'conversations:triage'];
+const admin: Permission[] = [
+  ...agent,
+  'data:export',
+  'appServices:manage',
+  'agents:manage',
+  'apiKeys:manage',
+  'auditLog:read',
+];
 const owner: Permission[] = [...admin, 'members:manage', 'organization:manage'];
 
 export const rolePermissions: Record<MembershipRole, ReadonlySet<Permission>> = {

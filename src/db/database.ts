@@ -2,13 +2,14 @@
 // so the app and the tests do not care which one they run on.
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { newPGlite } from './pglite.js';
 import { cancellableClientFor, cancelTargetOf } from './query-cancellation.js';
 import {
   allMigrationsApplied,
@@ -86,7 +87,7 @@ async function startPGlite(dataDir: string): Promise<PGlite> {
   // PGlite stores under the path as is; a missing parent directory fails deep inside its virtual FS.
   const onDisk = !dataDir.includes('://');
   if (onDisk) await mkdir(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  const client = newPGlite(dataDir);
   await client.waitReady;
   return client;
 }

@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -17,6 +17,7 @@ import type { DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-eng
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { newPGlite } from './pglite.js';
 
 export type MigrationAdapterFactory = SqlMigrationAwareDriverAdapterFactory;
 
@@ -315,7 +316,7 @@ export function embeddedMigrationAdapter(client: PGlite): MigrationAdapterFactor
     adapterName: 'pglite-prisma-adapter',
     connect: () => open(client),
     connectToShadowDb: async () => {
-      const shadow = new PGlite('memory://');
+      const shadow = newPGlite('memory://');
       return open(shadow, () => shadow.close());
     },
   };

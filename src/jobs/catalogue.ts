@@ -42,6 +42,11 @@ interface JobKind {
 }
 
 const ofOrganization = { organizationId: z.uuid() };
+/**
+ * An export's tries: a failure is more likely a bug than a restart, and the requester waits for it; the
+ * last failed try marks the export FAILED (src/services/export-build.ts), retryJob can run it again.
+ */
+export const EXPORT_ATTEMPTS = 5;
 /** A scheduled job carries nothing: it works out what is due from the database. */
 const nothing = z.object({});
 
@@ -123,6 +128,23 @@ export const jobCatalogue = {
     retry: { attempts: 1, backoffMs: DEFAULT_BACKOFF_MS },
     id: 'schedule',
     schedule: '*/5 * * * * *',
+  },
+  /** Writes one CSV export into export_chunks in keyset-paged batches; a retry rewrites it from the start. */
+  buildExport: {
+    queue: 'exports',
+    name: 'build',
+    payload: z.object({ exportId: z.uuid(), ...ofOrganization }),
+    retry: { attempts: EXPORT_ATTEMPTS, backoffMs: DEFAULT_BACKOFF_MS },
+    id: 'outbox row',
+  },
+  /** Expired exports: their chunks deleted, their status EXPIRED. */
+  purgeExports: {
+    queue: 'exports',
+    name: 'purge-expired',
+    payload: nothing,
+    retry: DEFAULT_RETRY,
+    id: 'schedule',
+    schedule: '* * * * *',
   },
 } as const satisfies Record<string, JobKind>;
 

@@ -5,7 +5,14 @@
  */
 import type { Prisma } from '../generated/prisma/client.js';
 
-export const queueNames = ['classification', 'notifications', 'sentiment', 'metrics', 'routing'] as const;
+export const queueNames = [
+  'classification',
+  'notifications',
+  'sentiment',
+  'metrics',
+  'routing',
+  'exports',
+] as const;
 export type QueueName = (typeof queueNames)[number];
 
 /**

@@ -11,10 +11,13 @@ interface ConversationRef {
   appServiceId: string;
 }
 
-/** A message the integrator must deliver to the customer: an agent's public reply, or a handoff message. */
+/** A message the integrator must deliver to the customer: an agent's public reply, a handoff message or a CSAT survey. */
 export function isOutbound(message: { senderType: string; private: boolean; origin?: string }): boolean {
   if (message.private) return false;
-  return message.senderType === 'AGENT' || (message.senderType === 'SYSTEM' && message.origin === 'handoff');
+  return (
+    message.senderType === 'AGENT' ||
+    (message.senderType === 'SYSTEM' && (message.origin === 'handoff' || message.origin === 'csat'))
+  );
 }
 
 interface MessageRef {

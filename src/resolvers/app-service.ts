@@ -5,7 +5,7 @@ import { BusinessHoursInput, BusinessHoursRef, hoursField, hoursOf } from './bus
 import * as appServices from '../services/app-services.js';
 import * as monitoring from '../services/monitoring.js';
 import { sentimentReport } from '../services/sentiment-report.js';
-import { outboundWhere } from '../services/outbound-messages.js';
+import { outboundWhere, REPLY_LENGTH_LIMITS } from '../services/outbound-messages.js';
 import { conversationFilterWhere, inboxOrder } from '../services/conversations.js';
 import {
   externalIdSchema,
@@ -19,6 +19,7 @@ import {
 import type { InputFieldBuilder } from '@pothos/core';
 import { builder, type BuilderTypes } from './builder.js';
 import { ConversationFilterInput, toConversationFilter } from './conversation-filter.js';
+import { CsatSurveyInput, CsatSurveySettingsRef, csatSettingsField, csatSurveyOf } from './csat.js';
 import { depsOf } from './deps.js';
 import { ChannelEnum, EscalationTypeEnum } from './enums.js';
 import { decodeIdOf } from '../kernel/global-id.js';
@@ -75,9 +76,22 @@ export const AppServiceNode = builder.prismaNode('AppService', {
             })
           : 0,
     }),
+    maxReplyLength: t.int({
+      description:
+        'The longest public agent reply its channel delivers, in characters (WhatsApp 4,096); longer ones are refused.',
+      select: { channel: true },
+      resolve: (appService) => REPLY_LENGTH_LIMITS[appService.channel],
+    }),
     outOfOfficeMessage: t.exposeString('outOfOfficeMessage', {
       nullable: true,
       description: 'Sent once per conversation when a handoff finds the hours closed.',
+    }),
+    csatSurvey: t.field({
+      type: CsatSurveySettingsRef,
+      nullable: true,
+      description: 'The satisfaction survey after resolutions; null: none.',
+      select: { csatSurvey: true },
+      resolve: (appService) => csatSettingsField(appService.csatSurvey),
     }),
     autoResolveHeld: t.exposeBoolean('autoResolveHeld', {
       description: 'Auto-resolve also conversations an agent holds (ASSIGNED, PENDING).',
@@ -194,6 +208,11 @@ const notificationSettings = (
   }),
   autoResolveHeld: t.boolean({ required: false, description: 'Defaults to false.' }),
   businessHours: t.field({ type: BusinessHoursInput, required: false, description: 'null: always open.' }),
+  csatSurvey: t.field({
+    type: CsatSurveyInput,
+    required: false,
+    description: 'The satisfaction survey after resolutions; null removes it.',
+  }),
   outOfOfficeMessage: t.string({
     required: false,
     description: `Variables as in handoff messages; null or "" removes it.`,
@@ -238,6 +257,7 @@ builder.mutationField('createAppService', (t) =>
         ...input,
         organizationId: decodeIdOf('Organization', input.organizationId),
         businessHours: hoursOf(input.businessHours),
+        csatSurvey: csatSurveyOf(input.csatSurvey),
       }),
   }),
 );
@@ -253,6 +273,7 @@ builder.mutationField('updateAppService', (t) =>
         ...input,
         id: decodeIdOf('AppService', input.id),
         businessHours: 'businessHours' in input ? hoursOf(input.businessHours) : undefined,
+        csatSurvey: 'csatSurvey' in input ? csatSurveyOf(input.csatSurvey) : undefined,
       }),
   }),
 );

@@ -1,5 +1,6 @@
 import { builder } from './builder.js';
 import { ChannelEnum } from './enums.js';
+import { paged } from './pagination.js';
 import { conversationReaders, inOrganizationsWith } from './tenancy.js';
 
 /** A customer; the same person on several channels is one contact with several identifiers. */
@@ -17,6 +18,16 @@ export const ContactNode = builder.prismaNode('Contact', {
     metaData: t.expose('metaData', { type: 'JSON', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     identifiers: t.relation('identifiers', { query: { orderBy: { createdAt: 'asc' } } }),
+    conversations: t.relatedConnection('conversations', {
+      description: "The contact's conversations on every app service, latest activity first.",
+      cursor: 'id',
+      ...paged(10, 50),
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: inOrganizationsWith(ctx, 'conversations:read'),
+        orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+      }),
+    }),
   }),
 });
 

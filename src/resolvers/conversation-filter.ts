@@ -14,7 +14,9 @@ export const ConversationFilterInput = builder.inputType('ConversationFilter', {
     label: t.string({ required: false, validate: z.string().max(100) }),
     search: t.string({
       required: false,
-      description: 'Case-insensitive text in the messages, or the contact name or phone.',
+      description:
+        'Case-insensitive text in the messages, or the contact name or phone (a substring scan: to find words in a large ' +
+        'workspace, with accents and Arabic spellings folded, use Query.searchConversations).',
       validate: z.string().trim().min(1).max(200),
     }),
     updatedSince: t.field({ type: 'DateTime', required: false }),

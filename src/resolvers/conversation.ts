@@ -25,6 +25,7 @@ import { EventTypeEnum } from './event.js';
 import { CONVERSATION_READERS, conversationReaders, inOrganizationsWith } from './tenancy.js';
 import { MessageNode, messageVisibility } from './message.js';
 import { paged } from './pagination.js';
+import { loadContact } from './owner-relation.js';
 import { AnalysisTypeEnum, SentimentResultObject } from './sentiment.js';
 
 /** Fields that read beyond the conversation row itself: for readers, not for a key that only writes. */
@@ -113,7 +114,13 @@ export const ConversationNode = builder.prismaNode('Conversation', {
           where: { id: row.appServiceId, organizationId: row.organizationId },
         }),
     }),
-    contact: t.relation('contact', { nullable: true }),
+    // Up the ownership tree too: Contact.conversations comes back down (owner-relation.ts).
+    contact: t.prismaField({
+      type: 'Contact',
+      nullable: true,
+      select: { contactId: true, organizationId: true },
+      resolve: (query, row, _args, ctx) => loadContact(query, row.contactId, row.organizationId, ctx),
+    }),
     assignee: t.relation('assignee', { nullable: true }),
     agents: t.field({
       type: [AgentNode],

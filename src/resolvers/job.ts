@@ -20,6 +20,7 @@ export const JobQueueNameEnum = builder.enumType('JobQueueName', {
       value: 'routing',
       description: 'Assigning queued conversations to agents whose shift starts.',
     },
+    EXPORTS: { value: 'exports', description: 'CSV exports, and the purge of expired ones.' },
   } as const,
 });
 

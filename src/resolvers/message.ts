@@ -8,7 +8,7 @@ import type { MessageAddedEvent, OutboundMessageEvent } from '../realtime/topics
 import { builder } from './builder.js';
 import { ChannelEnum, MessageTypeEnum, SenderTypeEnum } from './enums.js';
 import { conversationReaders, inOrganizationsWith } from './tenancy.js';
-import { conversationOwner, loadConversationOf } from './owner-relation.js';
+import { conversationOwner, loadContact, loadConversationOf } from './owner-relation.js';
 
 /** Messages readable by the actor; integrators (API keys) never see private notes. */
 export function messageVisibility(ctx: Context) {
@@ -50,7 +50,12 @@ export const MessageNode = builder.prismaNode('Message', {
       select: conversationOwner,
       resolve: loadConversationOf,
     }),
-    senderContact: t.relation('senderContact', { nullable: true }),
+    senderContact: t.prismaField({
+      type: 'Contact',
+      nullable: true,
+      select: { senderContactId: true, organizationId: true },
+      resolve: (query, row, _args, ctx) => loadContact(query, row.senderContactId, row.organizationId, ctx),
+    }),
     senderAgent: t.relation('senderAgent', { nullable: true }),
   }),
 });

@@ -2,6 +2,7 @@ import * as rollup from '../services/metrics-rollup.js';
 import type { MonitoringFigures } from '../services/monitoring-figures.js';
 import type * as monitoring from '../services/monitoring.js';
 import { builder } from './builder.js';
+import { CsatFiguresRef } from './csat.js';
 import { EscalationTypeEnum } from './enums.js';
 import { decodeIdOf } from '../kernel/global-id.js';
 
@@ -90,6 +91,11 @@ export const MonitoringRef = builder.objectRef<monitoring.AppServiceMonitoring>(
       description: 'The rolled-up metrics of the app service with their transactions in the range.',
       resolve: (block) => block.growthPercentage,
     }),
+    csat: t.field({
+      type: CsatFiguresRef,
+      description: 'Satisfaction over the surveys sent after resolutions in the range.',
+      resolve: (block) => block.csat,
+    }),
   }),
 });
 
@@ -120,6 +126,11 @@ export const OrganizationMonitoringRef = builder
       appServices: t.field({
         type: [MonitoringRef],
         resolve: (block) => block.appServices,
+      }),
+      csat: t.field({
+        type: CsatFiguresRef,
+        description: "Satisfaction over the app services' surveys sent after resolutions in the range.",
+        resolve: (block) => block.csat,
       }),
     }),
   });

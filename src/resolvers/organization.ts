@@ -5,6 +5,7 @@ import { followUpOrder, followUpsWhere } from '../services/events.js';
 import { modelUsageSummary } from '../services/model-usage.js';
 import * as monitoring from '../services/monitoring.js';
 import * as organizations from '../services/organizations.js';
+import * as reports from '../services/reports.js';
 import { nameSchema, toJsonObject } from '../services/validation.js';
 import { builder } from './builder.js';
 import { ConversationFilterInput, toConversationFilter } from './conversation-filter.js';
@@ -15,6 +16,7 @@ import { MembershipObject } from './membership.js';
 import { ModelUsageTotalObject } from './model-usage.js';
 import { OrganizationMonitoringRef } from './monitoring.js';
 import { paged } from './pagination.js';
+import { ReportDimensionEnum, ReportRangeInput, ReportRef } from './report.js';
 import { inOrganizationsWith, organizationsWith } from './tenancy.js';
 
 /**
@@ -33,6 +35,7 @@ export const OrganizationNode = builder.prismaNode('Organization', {
   fields: (t) => ({
     name: t.exposeString('name'),
     active: t.exposeBoolean('active'),
+    timezone: t.exposeString('timezone', { description: 'The IANA time zone its reports count days in.' }),
     metaData: t.expose('metaData', { type: 'JSON', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -228,6 +231,22 @@ export const OrganizationNode = builder.prismaNode('Organization', {
           ...args,
         }),
     }),
+    report: t.field({
+      type: ReportRef,
+      description:
+        "Per agent, team and label over local days in the organization's time zone (two statements). Needs ANALYTICS_READ.",
+      args: {
+        range: t.arg({ type: ReportRangeInput }),
+        dimensions: t.arg({ type: [ReportDimensionEnum], required: false }),
+      },
+      resolve: (organization, args, ctx) =>
+        reports.organizationReport({ prisma: ctx.db.prisma }, ctx.actor, {
+          organizationId: organization.id,
+          from: args.range.from,
+          to: args.range.to,
+          dimensions: args.dimensions ?? null,
+        }),
+    }),
     modelUsage: t.field({
       type: [ModelUsageTotalObject],
       description:
@@ -276,6 +295,7 @@ const UpdateOrganizationInput = builder.inputType('UpdateOrganizationInput', {
     organizationId: t.id(),
     name: t.string({ required: false, validate: nameSchema.optional() }),
     metaData: t.field({ type: 'JSON', required: false }),
+    timezone: t.string({ required: false, description: 'An IANA time zone such as Asia/Dubai.' }),
   }),
 });
 
@@ -289,6 +309,7 @@ builder.mutationField('updateOrganization', (t) =>
         organizationId: decodeIdOf('Organization', input.organizationId),
         name: input.name,
         metaData: toJsonObject(input.metaData),
+        timezone: input.timezone,
       }),
   }),
 );

@@ -48,3 +48,20 @@ export function loadOrganizationOf(
 ) {
   return ctx.db.prisma.organization.findUniqueOrThrow({ ...query, where: { id: row.organizationId } });
 }
+
+/**
+ * Resolves a row's contact (a conversation's customer, a message's sender) by id inside the row's
+ * organization. A contact sits above its conversations (`Contact.conversations` joins them down the
+ * tree), so climbing to it is a lookup of its own, as for every other owner.
+ */
+export function loadContact(
+  query: Omit<Prisma.ContactFindUniqueOrThrowArgs, 'where'>,
+  contactId: string | null,
+  organizationId: string,
+  ctx: Context,
+) {
+  // Read the query even when there is nothing to look up (a bot's message): Pothos warns of an unused one.
+  const selection = { ...query };
+  if (!contactId) return null;
+  return ctx.db.prisma.contact.findUnique({ ...selection, where: { id: contactId, organizationId } });
+}

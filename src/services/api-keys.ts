@@ -2,6 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import { generateApiKey } from '../auth/api-key-format.js';
 import type { ApiKeyScope } from '../auth/permissions.js';
 import { sha256Hex } from '../auth/tokens.js';
+import { recordAudit } from './audit-log.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { badInput, conflict, forbidden } from '../kernel/errors.js';
 
@@ -19,16 +20,32 @@ export async function createApiKey(deps: ServiceDeps, actor: Actor, input: Creat
   if (input.scopes.length === 0) throw badInput('An API key needs at least one scope.');
   if (input.expiresAt && input.expiresAt <= nowOf(deps)) throw badInput('expiresAt must be in the future.');
   const { key, prefix } = generateApiKey();
-  const apiKey = await deps.prisma.apiKey.create({
-    data: {
-      organizationId: input.organizationId,
-      name: input.name,
-      scopes: [...new Set(input.scopes)],
-      prefix,
-      secretHash: sha256Hex(key),
-      createdById: user.id,
-      expiresAt: input.expiresAt ?? null,
-    },
+  const apiKey = await deps.prisma.$transaction(async (tx) => {
+    const apiKey = await tx.apiKey.create({
+      data: {
+        organizationId: input.organizationId,
+        name: input.name,
+        scopes: [...new Set(input.scopes)],
+        prefix,
+        secretHash: sha256Hex(key),
+        createdById: user.id,
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    await recordAudit(tx, {
+      organizationId: apiKey.organizationId,
+      actor,
+      action: 'api_key.created',
+      targetType: 'API_KEY',
+      targetId: apiKey.id,
+      changes: {
+        name: { to: apiKey.name },
+        prefix: { to: apiKey.prefix },
+        scopes: { to: apiKey.scopes },
+        expiresAt: { to: apiKey.expiresAt?.toISOString() ?? null },
+      },
+    });
+    return apiKey;
   });
   return { apiKey, secret: key };
 }
@@ -36,9 +53,20 @@ export async function createApiKey(deps: ServiceDeps, actor: Actor, input: Creat
 export async function revokeApiKey(deps: ServiceDeps, actor: Actor, input: { id: string }) {
   const existing = await findManagedKey(deps, actor, input.id);
   if (existing.revokedAt) return existing;
-  const revoked = await deps.prisma.apiKey.update({
-    where: { id: existing.id },
-    data: { revokedAt: nowOf(deps) },
+  const revoked = await deps.prisma.$transaction(async (tx) => {
+    const revoked = await tx.apiKey.update({ where: { id: existing.id }, data: { revokedAt: nowOf(deps) } });
+    await recordAudit(tx, {
+      organizationId: revoked.organizationId,
+      actor,
+      action: 'api_key.revoked',
+      targetType: 'API_KEY',
+      targetId: revoked.id,
+      changes: {
+        prefix: { from: revoked.prefix, to: revoked.prefix },
+        revokedAt: { from: null, to: revoked.revokedAt!.toISOString() },
+      },
+    });
+    return revoked;
   });
   await deps.realtime.credentialsChanged({ kind: 'apiKey', apiKeyId: revoked.id });
   return revoked;
@@ -85,6 +113,22 @@ export async function rotateApiKey(
       },
     });
     const previous = await tx.apiKey.findUniqueOrThrow({ where: { id: old.id } });
+    // The target is the key rotated; the new key is named by its id and prefix, never its secret.
+    await recordAudit(tx, {
+      organizationId: old.organizationId,
+      actor,
+      action: 'api_key.rotated',
+      targetType: 'API_KEY',
+      targetId: old.id,
+      changes: {
+        prefix: { from: old.prefix, to: apiKey.prefix },
+        replacedById: { from: null, to: apiKey.id },
+        expiresAt: {
+          from: old.expiresAt?.toISOString() ?? null,
+          to: previous.expiresAt?.toISOString() ?? null,
+        },
+      },
+    });
     return { apiKey, secret: key, previous };
   });
   // The old key now expires: processes that trust it from a recent lookup look it up again.

@@ -2,6 +2,8 @@ import type { Actor } from '../auth/actor.js';
 import type { Channel, EscalationType } from '../generated/prisma/enums.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { BusinessHours } from './business-hours.js';
+import { checkedCsatSettings, type CsatSettingsInput } from './csat.js';
+import { changedFields, recordAudit } from './audit-log.js';
 import type { ServiceDeps } from './deps.js';
 import { forbidden } from '../kernel/errors.js';
 import { checkedWebhookUrl } from './webhook-endpoints.js';
@@ -24,6 +26,8 @@ export interface AppServiceSettingsInput {
   businessHours?: BusinessHours | null;
   /** null or "" clears. */
   outOfOfficeMessage?: string | null;
+  /** The satisfaction survey after resolutions (csat.ts); null removes it; absent leaves as is. */
+  csatSurvey?: CsatSettingsInput | null;
 }
 
 export interface CreateAppServiceInput extends AppServiceSettingsInput {
@@ -40,6 +44,7 @@ export async function createAppService(deps: ServiceDeps, actor: Actor, input: C
     data: {
       ...(settingsData(settings) as Prisma.AppServiceUncheckedCreateInput),
       ...(settings.businessHours ? { businessHours: settings.businessHours } : {}),
+      ...(settings.csatSurvey ? { csatSurvey: { ...checkedCsatSettings(settings.csatSurvey) } } : {}),
       organizationId,
       channel,
       name,
@@ -55,17 +60,37 @@ export async function updateAppService(
   const { id, ...settings } = input;
   const appService = await findAppServiceFor(deps, actor, id, 'appServices:manage');
   await checkWebhookUrls(deps, settings.notificationWebhookUrls);
-  return deps.prisma.appService.update({
-    where: { id: appService.id },
-    data: {
-      ...settingsData(settings),
-      ...(settings.businessHours !== undefined
-        ? { businessHours: settings.businessHours ?? Prisma.DbNull }
-        : {}),
-      ...(settings.outOfOfficeMessage !== undefined
-        ? { outOfOfficeMessage: settings.outOfOfficeMessage || null }
-        : {}),
-    },
+  return deps.prisma.$transaction(async (tx) => {
+    const updated = await tx.appService.update({
+      where: { id: appService.id },
+      data: {
+        ...settingsData(settings),
+        ...(settings.businessHours !== undefined
+          ? { businessHours: settings.businessHours ?? Prisma.DbNull }
+          : {}),
+        ...(settings.outOfOfficeMessage !== undefined
+          ? { outOfOfficeMessage: settings.outOfOfficeMessage || null }
+          : {}),
+        ...(settings.csatSurvey !== undefined
+          ? {
+              csatSurvey: settings.csatSurvey
+                ? { ...checkedCsatSettings(settings.csatSurvey) }
+                : Prisma.DbNull,
+            }
+          : {}),
+      },
+    });
+    const hours = changedFields(appService, updated, ['businessHours']);
+    if (hours)
+      await recordAudit(tx, {
+        organizationId: appService.organizationId,
+        actor,
+        action: 'business_hours.updated',
+        targetType: 'APP_SERVICE',
+        targetId: appService.id,
+        changes: hours,
+      });
+    return updated;
   });
 }
 
@@ -87,7 +112,7 @@ export async function findAppServiceFor(
 /** Only the settings given are changed; null and undefined both mean "leave as is". */
 function settingsData(settings: AppServiceSettingsInput): Prisma.AppServiceUncheckedUpdateInput {
   const data: Prisma.AppServiceUncheckedUpdateInput = {};
-  const { businessHours: _hours, ...plain } = settings;
+  const { businessHours: _hours, csatSurvey: _csat, ...plain } = settings;
   for (const [key, value] of Object.entries(plain) as [keyof AppServiceSettingsInput, unknown][]) {
     if (value !== undefined && value !== null) (data as Record<string, unknown>)[key] = value;
   }

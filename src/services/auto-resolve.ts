@@ -5,11 +5,14 @@ import type { Conversation } from '../generated/prisma/client.js';
 import { conversationChanges } from '../realtime/publisher.js';
 import { lockConversation } from './conversation-locks.js';
 import { placeBySentAt } from './conversation-store.js';
+import { recordConversationChange, systemActor } from './audit-log.js';
+import { sendCsatSurvey } from './csat.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { drainAfter } from './routing-queue.js';
 
 /** Conversations resolved per pass at most; the next pass (a minute later) takes the rest. */
 const BATCH = 500;
+const AUTO_RESOLVE = systemActor('auto-resolve');
 
 export async function autoResolveIdle(
   deps: Pick<ServiceDeps, 'prisma' | 'realtime' | 'now'>,
@@ -27,7 +30,7 @@ export async function autoResolveIdle(
   let resolved = 0;
   for (const candidate of idle) {
     let before: Conversation | undefined;
-    const after = await deps.prisma.$transaction(async (tx) => {
+    const outcome = await deps.prisma.$transaction(async (tx) => {
       before = await lockConversation(tx, candidate.id);
       const at = nowOf(deps);
       const allowed = ['BOT', 'OPEN', ...(candidate.held ? ['ASSIGNED', 'PENDING'] : [])];
@@ -49,13 +52,19 @@ export async function autoResolveIdle(
           sentAt: at,
         },
       });
-      return tx.conversation.update({
+      const updated = await tx.conversation.update({
         where: { id: before.id },
         // A private note does not make the conversation active again (lastMessageAt stays).
         data: { status: 'RESOLVED', resolvedAt: at, queuedAt: null, messageCount: { increment: 1 } },
       });
+      await recordConversationChange(tx, AUTO_RESOLVE, 'conversation.status_changed', before, updated);
+      // The app service's satisfaction survey, when a human agent answered (csat.ts).
+      const survey = await sendCsatSurvey(tx, before.id, at);
+      return { conversation: updated, survey };
     });
-    if (!after || !before) continue;
+    if (!outcome || !before) continue;
+    const after = outcome.conversation;
+    if (outcome.survey) await deps.realtime.messageAdded(outcome.survey);
     resolved += 1;
     if (before.assigneeId && (before.status === 'ASSIGNED' || before.status === 'PENDING')) {
       freed.add(before.organizationId);

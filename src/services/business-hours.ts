@@ -130,6 +130,12 @@ function zonedInstant(timezone: string, day: number, minutes: number): number {
   return second;
 }
 
+/** The instant a local calendar day (YYYY-MM-DD) starts in the zone: the reports' day boundaries. */
+export function startOfLocalDay(timezone: string, date: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(zonedInstant(timezone, Date.UTC(year, month - 1, day) / 86_400_000, 0));
+}
+
 /** The open intervals [from, to) (ms) of the hours from the local day before `from`, over `days` days, in order. */
 function openIntervals(hours: BusinessHours, from: number, days: number): [number, number][] {
   const firstDay = Math.floor((from + offsetMs(hours.timezone, from)) / 86_400_000) - 1;

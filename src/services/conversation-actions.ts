@@ -4,11 +4,13 @@ import type { Actor } from '../auth/actor.js';
 import type { Permission } from '../auth/permissions.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Conversation, Message } from '../generated/prisma/client.js';
+import { recordConversationChange } from './audit-log.js';
 import { renderCannedResponse } from './canned-responses.js';
 import { nowOf, type ServiceDeps } from './deps.js';
 import { badInput, conflict, forbidden } from '../kernel/errors.js';
 import { lockConversation } from './conversation-locks.js';
 import { placeBySentAt } from './conversation-store.js';
+import { assertReplyFits } from './outbound-messages.js';
 import { assignTo } from './routing-assignment.js';
 import { autoAssign, drainAfter } from './routing-queue.js';
 import type { Tx } from './transactions.js';
@@ -127,6 +129,15 @@ export async function takeOverConversation(deps: ServiceDeps, actor: Actor, inpu
     }
     if (!(isHeld(conversation) && conversation.assigneeId === agent.id)) {
       current = await assignBy(tx, actor, conversation, agent.id, 'TAKEOVER', now);
+      const forced = previousAssignee !== null && isHeld(conversation);
+      await recordConversationChange(
+        tx,
+        actor,
+        'conversation.taken_over',
+        conversation,
+        current,
+        forced ? { forced: { from: false, to: true } } : undefined,
+      );
     }
     const message = input.message
       ? await appendAgentMessage(tx, current, agent.id, input.message, false, now)
@@ -169,6 +180,7 @@ export async function sendMessage(deps: ServiceDeps, actor: Actor, input: SendMe
     let current = conversation;
     if (!isPrivate && !isHeld(conversation)) {
       current = await assignBy(tx, actor, conversation, agent.id, 'TAKEOVER', now);
+      await recordConversationChange(tx, actor, 'conversation.taken_over', conversation, current);
     }
     const message = await appendAgentMessage(tx, current, agent.id, content, isPrivate, now);
     return { message, conversation: await tx.conversation.findUniqueOrThrow({ where: { id: current.id } }) };
@@ -187,6 +199,8 @@ async function appendAgentMessage(
     where: { id: conversation.appServiceId },
     select: { channel: true },
   });
+  // Inside the transaction: a refused reply also undoes the takeover that came with it.
+  if (!isPrivate) assertReplyFits(appService.channel, content);
   const index = await placeBySentAt(tx, conversation, now);
   const message = await tx.message.create({
     data: {
@@ -239,6 +253,7 @@ export async function assignConversation(deps: ServiceDeps, actor: Actor, input:
       });
       if (!agent) throw forbidden('That agent is not in this organization.');
       const assigned = await assignBy(tx, actor, conversation, agent.id, 'MANUAL', now);
+      await recordConversationChange(tx, actor, 'conversation.assigned', conversation, assigned);
       return { conversation: assigned, queuePosition: null, previous };
     }
     const routed = await autoAssign(tx, {
@@ -248,6 +263,7 @@ export async function assignConversation(deps: ServiceDeps, actor: Actor, input:
       now,
     });
     const current = await tx.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    await recordConversationChange(tx, actor, 'conversation.assigned', conversation, current);
     return { conversation: current, queuePosition: routed.assigned ? null : routed.queuePosition, previous };
   });
   if (result.previous && result.previous !== result.conversation.assigneeId) {
@@ -304,6 +320,9 @@ export async function transferConversation(deps: ServiceDeps, actor: Actor, inpu
       target = agent.name;
     }
     current = await tx.conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    await recordConversationChange(tx, actor, 'conversation.transferred', conversation, current, {
+      transferredTo: { to: input.teamId ? `team:${input.teamId}` : `agent:${input.agentId}` },
+    });
     const note = `Transferred to ${target} by ${by.name}${input.note ? `: ${input.note}` : '.'}`;
     const message = await appendAgentMessage(
       tx,

@@ -4,8 +4,10 @@
 import type { Actor } from '../auth/actor.js';
 import type { ConversationPriority, ConversationStatus } from '../generated/prisma/enums.js';
 import { badInput, conflict } from '../kernel/errors.js';
+import { recordConversationChange } from './audit-log.js';
 import { withConversation } from './conversation-actions.js';
 import { assertTransition, unheldStatus } from './conversation-lifecycle.js';
+import { sendCsatSurvey } from './csat.js';
 import type { ServiceDeps } from './deps.js';
 import { drainAfter } from './routing-queue.js';
 
@@ -40,6 +42,7 @@ export async function releaseConversation(
         // From RESOLVED this is a reopening, handed to the bot.
         data: { status, assigneeId: null, queuedAt: null, resolvedAt: null },
       });
+      await recordConversationChange(tx, actor, 'conversation.status_changed', current, conversation);
       return { conversation };
     },
   );
@@ -71,6 +74,7 @@ export async function reopenConversation(deps: ServiceDeps, actor: Actor, input:
         resolvedAt: null,
       },
     });
+    await recordConversationChange(tx, actor, 'conversation.status_changed', conversation, reopened);
     return { conversation: reopened };
   });
   return outcome.conversation;
@@ -107,7 +111,16 @@ async function changeStatus(
         ...(conversation.status === 'RESOLVED' ? { resolvedAt: null } : {}),
       },
     });
-    return { conversation: updated, freed: finished && conversation.assigneeId !== null };
+    await recordConversationChange(tx, actor, 'conversation.status_changed', conversation, updated);
+    // A resolution may send the app service's satisfaction survey, in this transaction (csat.ts).
+    const survey = status === 'RESOLVED' ? await sendCsatSurvey(tx, conversation.id, now) : null;
+    return {
+      conversation: survey
+        ? await tx.conversation.findUniqueOrThrow({ where: { id: conversation.id } })
+        : updated,
+      message: survey,
+      freed: finished && conversation.assigneeId !== null,
+    };
   });
   if (result.freed) await drainAfter(deps, result.conversation.organizationId);
   return result.conversation;

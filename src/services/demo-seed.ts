@@ -162,6 +162,31 @@ export async function seedDemoWorkspace(prisma: PrismaClient): Promise<{ apiKey:
       data: { organizationId: org.id, name: 'Website chat', channel: 'WEB', externalId: 'sky-travel-web' },
     });
 
+    // Saved replies for the console's "/" shortcut, and a team to transfer to (it serves no app service,
+    // so handoffs are routed as before).
+    await tx.cannedResponse.createMany({
+      data: [
+        {
+          organizationId: org.id,
+          shortCode: 'greeting',
+          content: 'Hello {{contact_name}}, I am {{agent_name}} from {{organization_name}}. How can I help?',
+        },
+        {
+          organizationId: org.id,
+          shortCode: 'refund-policy',
+          content: 'Refunds go back to the card you paid with within 7 to 10 working days.',
+        },
+        {
+          organizationId: org.id,
+          shortCode: 'thanks',
+          content: 'Thank you for your patience, {{contact_name}}!',
+        },
+      ],
+    });
+    await tx.team.create({
+      data: { organizationId: org.id, name: 'Refunds', members: { create: { agentId: laylaAgent.id } } },
+    });
+
     const agents = { owner: ownerAgent.id, layla: laylaAgent.id };
     const start = Date.now() - 3 * 3_600_000;
     let minute = 0;

@@ -20,7 +20,25 @@ export interface ServiceSettings {
   maxSubscriptionsPerConnection: number;
   /** WEBHOOKS_ALLOW_PRIVATE (development): webhook URLs may point at loopback and private addresses. */
   allowPrivateWebhooks?: boolean;
+  /** CSV exports (src/services/exports.ts); DEFAULT_EXPORT_SETTINGS when absent. */
+  exports?: ExportSettings;
 }
+
+/** EXPORT_TTL_MINUTES, EXPORT_BATCH_SIZE, EXPORT_CHUNK_KIB. */
+export interface ExportSettings {
+  /** How long a READY export can be downloaded; then its chunks are deleted. */
+  ttlMs: number;
+  /** Conversations read per keyset page by the export job. */
+  batchSize: number;
+  /** A chunk row is written once the CSV text pending reaches this many bytes. */
+  chunkBytes: number;
+}
+
+export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
+  ttlMs: 3_600_000,
+  batchSize: 1000,
+  chunkBytes: 256 * 1024,
+};
 
 /** The notification channels as configured: who can send, and where the links in a notice point. */
 export interface NotificationSetup {

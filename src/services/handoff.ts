@@ -16,6 +16,7 @@ import {
   type HandoffFacts,
   type RuleMatch,
 } from './handoff-triggers.js';
+import { changedFields, jsonOf, recordAudit, type AuditChanges } from './audit-log.js';
 import type { ServiceDeps } from './deps.js';
 import { placeBySentAt } from './conversation-store.js';
 import type { Tx } from './transactions.js';
@@ -75,20 +76,48 @@ export async function createHandoffRule(
   const count = await deps.prisma.handoffRule.count({ where: { organizationId: input.organizationId } });
   if (count >= MAX_RULES) throw badInput(`At most ${MAX_RULES} handoff rules per organization.`);
   const { type: _type, ...value } = trigger;
-  return deps.prisma.handoffRule.create({
-    data: {
-      organizationId: input.organizationId,
-      name: nameSchema.parse(input.name),
-      triggerType: input.triggerType,
-      trigger: value,
-      priority: input.priority ?? 100,
-      active: input.active ?? true,
-      targetTeamId: input.targetTeamId ?? null,
-      messageTemplate: input.messageTemplate ?? null,
-      setPriority: input.setPriority ?? null,
-      appServiceIds: input.appServiceIds ?? [],
-    },
+  return deps.prisma.$transaction(async (tx) => {
+    const rule = await tx.handoffRule.create({
+      data: {
+        organizationId: input.organizationId,
+        name: nameSchema.parse(input.name),
+        triggerType: input.triggerType,
+        trigger: value,
+        priority: input.priority ?? 100,
+        active: input.active ?? true,
+        targetTeamId: input.targetTeamId ?? null,
+        messageTemplate: input.messageTemplate ?? null,
+        setPriority: input.setPriority ?? null,
+        appServiceIds: input.appServiceIds ?? [],
+      },
+    });
+    await recordAudit(tx, {
+      organizationId: rule.organizationId,
+      actor,
+      action: 'handoff_rule.created',
+      targetType: 'HANDOFF_RULE',
+      targetId: rule.id,
+      changes: ruleFields(rule, 'to'),
+    });
+    return rule;
   });
+}
+
+const AUDITED_RULE_FIELDS = [
+  'name',
+  'triggerType',
+  'trigger',
+  'priority',
+  'active',
+  'targetTeamId',
+  'messageTemplate',
+  'setPriority',
+  'appServiceIds',
+] as const;
+
+/** A rule's audited fields as the `to` (created) or `from` (deleted) side of an audit entry. */
+function ruleFields(rule: HandoffRule, side: 'from' | 'to'): AuditChanges {
+  return Object.fromEntries(AUDITED_RULE_FIELDS.map((field) => [field, { [side]: jsonOf(rule[field]) }]));
 }
 
 export type HandoffRuleUpdate = { id: string } & Partial<Omit<HandoffRuleInput, 'organizationId'>>;
@@ -108,19 +137,32 @@ export async function updateHandoffRule(
     trigger = value;
   }
   await assertTargetsInOrganization(deps.prisma, existing.organizationId, input);
-  return deps.prisma.handoffRule.update({
-    where: { id: existing.id },
-    data: {
-      ...(input.name ? { name: nameSchema.parse(input.name) } : {}),
-      ...(trigger ? { triggerType: type, trigger } : {}),
-      ...(input.priority !== undefined && input.priority !== null ? { priority: input.priority } : {}),
-      ...(input.active !== undefined && input.active !== null ? { active: input.active } : {}),
-      // null clears these three; absent leaves them.
-      ...(input.targetTeamId !== undefined ? { targetTeamId: input.targetTeamId } : {}),
-      ...(input.messageTemplate !== undefined ? { messageTemplate: input.messageTemplate } : {}),
-      ...(input.setPriority !== undefined ? { setPriority: input.setPriority } : {}),
-      ...(input.appServiceIds ? { appServiceIds: input.appServiceIds } : {}),
-    },
+  return deps.prisma.$transaction(async (tx) => {
+    const updated = await tx.handoffRule.update({
+      where: { id: existing.id },
+      data: {
+        ...(input.name ? { name: nameSchema.parse(input.name) } : {}),
+        ...(trigger ? { triggerType: type, trigger } : {}),
+        ...(input.priority !== undefined && input.priority !== null ? { priority: input.priority } : {}),
+        ...(input.active !== undefined && input.active !== null ? { active: input.active } : {}),
+        // null clears these three; absent leaves them.
+        ...(input.targetTeamId !== undefined ? { targetTeamId: input.targetTeamId } : {}),
+        ...(input.messageTemplate !== undefined ? { messageTemplate: input.messageTemplate } : {}),
+        ...(input.setPriority !== undefined ? { setPriority: input.setPriority } : {}),
+        ...(input.appServiceIds ? { appServiceIds: input.appServiceIds } : {}),
+      },
+    });
+    const changes = changedFields(existing, updated, AUDITED_RULE_FIELDS);
+    if (changes)
+      await recordAudit(tx, {
+        organizationId: existing.organizationId,
+        actor,
+        action: 'handoff_rule.updated',
+        targetType: 'HANDOFF_RULE',
+        targetId: existing.id,
+        changes,
+      });
+    return updated;
   });
 }
 
@@ -130,7 +172,17 @@ export async function deleteHandoffRule(
   input: { id: string },
 ) {
   const existing = await ruleInReach(deps.prisma, actor, input.id);
-  await deps.prisma.handoffRule.delete({ where: { id: existing.id } });
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.handoffRule.delete({ where: { id: existing.id } });
+    await recordAudit(tx, {
+      organizationId: existing.organizationId,
+      actor,
+      action: 'handoff_rule.deleted',
+      targetType: 'HANDOFF_RULE',
+      targetId: existing.id,
+      changes: ruleFields(existing, 'from'),
+    });
+  });
   return existing;
 }
 

@@ -5,6 +5,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { EscalationType } from '../generated/prisma/enums.js';
 import type { Actor } from '../auth/actor.js';
 import { forbidden } from '../kernel/errors.js';
+import { csatByAppService, csatFiguresOf, emptyCsatFigures, type CsatFigures } from './csat.js';
 import { assertRange } from './date-range.js';
 import { emptyFigures, figuresByAppService, ts, type MonitoringFigures } from './monitoring-figures.js';
 
@@ -29,6 +30,8 @@ export interface AppServiceMonitoring extends MonitoringFigures {
   to: Date;
   /** The rolled-up metrics of the app service, with their transactions in the range. */
   growthPercentage: MonitoringMetric[];
+  /** Satisfaction over the surveys sent after resolutions in the range (csat.ts). */
+  csat: CsatFigures;
 }
 
 export interface OrganizationMonitoring extends MonitoringFigures {
@@ -36,6 +39,8 @@ export interface OrganizationMonitoring extends MonitoringFigures {
   from: Date;
   to: Date;
   appServices: AppServiceMonitoring[];
+  /** From the app services' counts (not an average of averages). */
+  csat: CsatFigures;
 }
 
 export interface MonitoringBucket {
@@ -107,11 +112,12 @@ async function figuresInReach(
 ) {
   assertRange(range.from, range.to);
   const reach = await appServicesInReach(prisma, actor, scope);
-  const [figures, metrics] = await Promise.all([
+  const [figures, metrics, csat] = await Promise.all([
     figuresByAppService(prisma, reach.organizationId, reach.ids, range.from, range.to),
     metricsOf(prisma, reach.ids, range.from, range.to),
+    csatByAppService(prisma, reach.ids, range.from, range.to),
   ]);
-  return { reach, figures, metrics };
+  return { reach, figures, metrics, csat };
 }
 
 /** The monitoring block of one app service. Permission: analytics:read. */
@@ -120,24 +126,32 @@ export async function monitoringBlock(
   actor: Actor,
   input: { appServiceId: string; from: Date; to: Date },
 ): Promise<AppServiceMonitoring> {
-  const { figures, metrics } = await figuresInReach(
+  const { figures, metrics, csat } = await figuresInReach(
     prisma,
     actor,
     { appServiceIds: [input.appServiceId] },
     input,
   );
-  return toAppServiceMonitoring(input.appServiceId, figures, metrics, input.from, input.to);
+  return toAppServiceMonitoring(input.appServiceId, figures, metrics, csat, input.from, input.to);
 }
 
 function toAppServiceMonitoring(
   appServiceId: string,
   figures: Awaited<ReturnType<typeof figuresByAppService>>,
   metrics: Map<string, MonitoringMetric[]>,
+  csat: Map<string, CsatFigures>,
   from: Date,
   to: Date,
 ): AppServiceMonitoring {
   const { resolvedSeconds: _r, repliedSeconds: _p, replied: _n, ...own } = figures.get(appServiceId)!;
-  return { appServiceId, from, to, ...own, growthPercentage: metrics.get(appServiceId) ?? [] };
+  return {
+    appServiceId,
+    from,
+    to,
+    ...own,
+    growthPercentage: metrics.get(appServiceId) ?? [],
+    csat: csat.get(appServiceId) ?? emptyCsatFigures(),
+  };
 }
 
 /**
@@ -149,12 +163,19 @@ export async function organizationMonitoring(
   actor: Actor,
   input: { organizationId: string; from: Date; to: Date },
 ): Promise<OrganizationMonitoring> {
-  const { reach, figures, metrics } = await figuresInReach(
+  const { reach, figures, metrics, csat } = await figuresInReach(
     prisma,
     actor,
     { organizationId: input.organizationId },
     input,
   );
+  const csatTotal = { surveysSent: 0, responses: 0, ratingSum: 0, satisfied: 0 };
+  for (const each of csat.values()) {
+    csatTotal.surveysSent += each.surveysSent;
+    csatTotal.responses += each.responses;
+    csatTotal.ratingSum += each.ratingSum;
+    csatTotal.satisfied += each.satisfied;
+  }
   const total = emptyFigures();
   let resolvedSeconds = 0;
   let repliedSeconds = 0;
@@ -180,7 +201,10 @@ export async function organizationMonitoring(
     from: input.from,
     to: input.to,
     ...total,
-    appServices: reach.ids.map((id) => toAppServiceMonitoring(id, figures, metrics, input.from, input.to)),
+    csat: csatFiguresOf(csatTotal),
+    appServices: reach.ids.map((id) =>
+      toAppServiceMonitoring(id, figures, metrics, csat, input.from, input.to),
+    ),
   };
 }
 

@@ -2,8 +2,10 @@ import type { Actor } from '../auth/actor.js';
 import { rolesWithAgentProfile } from '../auth/permissions.js';
 import type { MembershipRole } from '../generated/prisma/enums.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { recordAudit } from './audit-log.js';
 import type { ServiceDeps } from './deps.js';
-import { conflict, notFound } from '../kernel/errors.js';
+import { badInput, conflict, notFound } from '../kernel/errors.js';
+import { timezoneSchema } from './validation.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -25,14 +27,24 @@ export async function createOrganization(deps: ServiceDeps, actor: Actor, input:
 export async function updateOrganization(
   deps: ServiceDeps,
   actor: Actor,
-  input: { organizationId: string; name?: string | null; metaData?: Prisma.InputJsonObject },
+  input: {
+    organizationId: string;
+    name?: string | null;
+    metaData?: Prisma.InputJsonObject;
+    /** The IANA time zone reports count days in. */
+    timezone?: string | null;
+  },
 ) {
   actor.assertCan(input.organizationId, 'organization:manage');
+  if (input.timezone && !timezoneSchema.safeParse(input.timezone).success) {
+    throw badInput('timezone must be an IANA time zone such as Europe/Paris.');
+  }
   return deps.prisma.organization.update({
     where: { id: input.organizationId },
     data: {
       ...(input.name ? { name: input.name } : {}),
       ...(input.metaData ? { metaData: input.metaData } : {}),
+      ...(input.timezone ? { timezone: input.timezone } : {}),
     },
   });
 }
@@ -57,6 +69,14 @@ export async function addMember(
       data: { organizationId: input.organizationId, userId: user.id, role: input.role },
     });
     if (rolesWithAgentProfile.includes(input.role)) await ensureAgentProfile(tx, input.organizationId, user);
+    await recordAudit(tx, {
+      organizationId: input.organizationId,
+      actor,
+      action: 'member.added',
+      targetType: 'USER',
+      targetId: membership.userId,
+      changes: { email: { to: user.email }, role: { to: input.role } },
+    });
     return membership;
   });
 }
@@ -82,6 +102,15 @@ export async function changeMemberRole(
         where: { organizationId: input.organizationId, userId: input.userId },
         data: { available: false },
       });
+    if (membership.role !== input.role)
+      await recordAudit(tx, {
+        organizationId: input.organizationId,
+        actor,
+        action: 'member.role_changed',
+        targetType: 'USER',
+        targetId: membership.userId,
+        changes: { role: { from: membership.role, to: input.role } },
+      });
     return updated;
   });
   await deps.realtime.credentialsChanged({
@@ -106,6 +135,14 @@ export async function removeMember(
     await tx.agent.updateMany({
       where: { organizationId: input.organizationId, userId: input.userId },
       data: { available: false, userId: null },
+    });
+    await recordAudit(tx, {
+      organizationId: input.organizationId,
+      actor,
+      action: 'member.removed',
+      targetType: 'USER',
+      targetId: membership.userId,
+      changes: { role: { from: membership.role } },
     });
     return membership;
   });

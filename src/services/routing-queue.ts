@@ -16,6 +16,27 @@ import {
   type RoutedConversation,
 } from './routing-assignment.js';
 import type { Tx } from './transactions.js';
+import { recordAudit, recordAudits, systemActor, type AuditEntry } from './audit-log.js';
+
+/** Who the audit log names for assignments the router makes on its own (a handoff, the queue drained). */
+const ROUTING = systemActor('routing');
+
+function routedEntry(
+  conversation: { id: string; organizationId: string; assigneeId: string | null; status: ConversationStatus },
+  agentId: string,
+): AuditEntry {
+  return {
+    organizationId: conversation.organizationId,
+    actor: ROUTING,
+    action: 'conversation.assigned',
+    targetType: 'CONVERSATION',
+    targetId: conversation.id,
+    changes: {
+      assigneeId: { from: conversation.assigneeId, to: agentId },
+      status: { from: conversation.status, to: 'ASSIGNED' },
+    },
+  };
+}
 
 /** Conversations that no longer wait for anyone, even if queuedAt was left set. */
 const FINISHED_STATUSES: ConversationStatus[] = ['RESOLVED', 'CLOSED'];
@@ -54,6 +75,8 @@ export async function autoAssign(
       assignedById: input.assignedById,
       now,
     });
+    // A user's auto-assignment or transfer is recorded by its action; without a user, routing decided.
+    if (input.assignedById === null) await recordAudit(tx, routedEntry(conversation, picked.id));
     return { assigned: true, agentId: picked.id };
   }
   let queuedAt = conversation.queuedAt;
@@ -146,6 +169,7 @@ export async function drainQueue(
   const candidates = await loadCandidates(tx, organizationId);
   const anyoneFree = () => candidates.some((candidate) => hasFreeSlot(candidate, now));
   const assigned: { conversationId: string; agentId: string }[] = [];
+  const audits: AuditEntry[] = [];
   let after: { queuedAt: Date; id: string } | null = null;
   while (anyoneFree()) {
     const batch = await lockQueueBatch(tx, organizationId, after);
@@ -160,6 +184,7 @@ export async function drainQueue(
         assignedById: null,
         now,
       });
+      audits.push(routedEntry(conversation, picked.id));
       noteAssigned(candidates, conversation, picked, now);
       assigned.push({ conversationId: conversation.id, agentId: picked.id });
       if (!anyoneFree()) break;
@@ -168,6 +193,7 @@ export async function drainQueue(
     if (batch.length < DRAIN_BATCH || !last?.queuedAt) break;
     after = { queuedAt: last.queuedAt, id: last.id };
   }
+  await recordAudits(tx, audits);
   return assigned;
 }
 

@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor.js';
 import type { SlaAlert, SlaPolicy } from '../generated/prisma/client.js';
 import type { ConversationPriority, SlaAlertKind, SlaTarget } from '../generated/prisma/enums.js';
 import { badInput, forbidden } from '../kernel/errors.js';
+import { jsonOf, recordAudit, type AuditChanges } from './audit-log.js';
 import { businessDeadline } from './business-hours.js';
 import { nowOf, type NotificationSetup, type ServiceDeps } from './deps.js';
 import { notifyThroughChannels } from './notification-planning.js';
@@ -56,19 +57,45 @@ export async function createSlaPolicy(
     });
     if (!found) throw badInput('No such app service in this organization.');
   }
-  return deps.prisma.slaPolicy.create({
-    data: {
-      organizationId: input.organizationId,
-      name: nameSchema.parse(input.name),
-      appServiceId: input.appServiceId ?? null,
-      priority: input.priority ?? null,
-      firstResponseSeconds: input.firstResponseSeconds ?? null,
-      nextResponseSeconds: input.nextResponseSeconds ?? null,
-      resolutionSeconds: input.resolutionSeconds ?? null,
-      businessHoursOnly: input.businessHoursOnly ?? false,
-      active: input.active ?? true,
-    },
+  return deps.prisma.$transaction(async (tx) => {
+    const policy = await tx.slaPolicy.create({
+      data: {
+        organizationId: input.organizationId,
+        name: nameSchema.parse(input.name),
+        appServiceId: input.appServiceId ?? null,
+        priority: input.priority ?? null,
+        firstResponseSeconds: input.firstResponseSeconds ?? null,
+        nextResponseSeconds: input.nextResponseSeconds ?? null,
+        resolutionSeconds: input.resolutionSeconds ?? null,
+        businessHoursOnly: input.businessHoursOnly ?? false,
+        active: input.active ?? true,
+      },
+    });
+    await recordAudit(tx, {
+      organizationId: policy.organizationId,
+      actor,
+      action: 'sla_policy.created',
+      targetType: 'SLA_POLICY',
+      targetId: policy.id,
+      changes: policyFields(policy, 'to'),
+    });
+    return policy;
   });
+}
+
+/** A policy's fields as the `to` (created) or `from` (deleted) side of an audit entry. */
+function policyFields(policy: SlaPolicy, side: 'from' | 'to'): AuditChanges {
+  const fields = [
+    'name',
+    'appServiceId',
+    'priority',
+    'firstResponseSeconds',
+    'nextResponseSeconds',
+    'resolutionSeconds',
+    'businessHoursOnly',
+    'active',
+  ] as const;
+  return Object.fromEntries(fields.map((field) => [field, { [side]: jsonOf(policy[field]) }]));
 }
 
 export async function deleteSlaPolicy(
@@ -81,7 +108,17 @@ export async function deleteSlaPolicy(
     where: { id: input.id, organizationId: { in: actor.organizationIdsWith('agents:manage') } },
   });
   if (!found) throw forbidden();
-  await deps.prisma.slaPolicy.delete({ where: { id: found.id } });
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.slaPolicy.delete({ where: { id: found.id } });
+    await recordAudit(tx, {
+      organizationId: found.organizationId,
+      actor,
+      action: 'sla_policy.deleted',
+      targetType: 'SLA_POLICY',
+      targetId: found.id,
+      changes: policyFields(found, 'from'),
+    });
+  });
   return found;
 }
 

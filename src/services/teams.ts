@@ -2,6 +2,7 @@
 // An agent may be in several; a conversation with a team goes only to that team's members.
 import type { Actor } from '../auth/actor.js';
 import { badInput, conflict, forbidden } from '../kernel/errors.js';
+import { changedFields, jsonOf, recordAudit, recordAudits, type AuditEntry } from './audit-log.js';
 import type { ServiceDeps } from './deps.js';
 import { isUniqueViolation, type Tx } from './transactions.js';
 import { nameSchema } from './validation.js';
@@ -31,8 +32,9 @@ export async function createTeam(
       input.organizationId,
       input.appServiceIds ?? [],
     );
+    let team;
     try {
-      return await tx.team.create({
+      team = await tx.team.create({
         data: {
           organizationId: input.organizationId,
           name,
@@ -45,6 +47,20 @@ export async function createTeam(
       if (isUniqueViolation(error)) throw conflict(`A team named "${name}" exists already.`);
       throw error;
     }
+    await recordAudit(tx, {
+      organizationId: team.organizationId,
+      actor,
+      action: 'team.created',
+      targetType: 'TEAM',
+      targetId: team.id,
+      changes: {
+        name: { to: team.name },
+        agentIds: { to: agentIds },
+        appServiceIds: { to: appServiceIds },
+        businessHours: { to: jsonOf(team.businessHours) },
+      },
+    });
+    return team;
   });
 }
 
@@ -62,16 +78,38 @@ export async function updateTeam(
 ) {
   const team = await teamInReach(deps.prisma, actor, input.id);
   return deps.prisma.$transaction(async (tx) => {
+    const audits: AuditEntry[] = [];
+    const audit = (action: AuditEntry['action'], changes: AuditEntry['changes']) =>
+      audits.push({
+        organizationId: team.organizationId,
+        actor,
+        action,
+        targetType: 'TEAM',
+        targetId: team.id,
+        changes,
+      });
     if (input.agentIds) {
       const agentIds = await agentsInOrganization(tx, team.organizationId, input.agentIds);
-      await tx.teamMember.deleteMany({ where: { teamId: team.id, agentId: { notIn: agentIds } } });
-      await tx.teamMember.createMany({
+      const removed = await tx.teamMember.findMany({
+        where: { teamId: team.id, agentId: { notIn: agentIds } },
+        select: { agentId: true },
+      });
+      if (removed.length > 0)
+        await tx.teamMember.deleteMany({
+          where: { teamId: team.id, agentId: { in: removed.map((member) => member.agentId) } },
+        });
+      const added = await tx.teamMember.createManyAndReturn({
         data: agentIds.map((agentId) => ({ teamId: team.id, agentId })),
         skipDuplicates: true,
+        select: { agentId: true },
       });
+      // One entry per agent in or out (one INSERT for all), so a member's history reads entry by entry.
+      for (const { agentId } of added) audit('team.member_added', { agentId: { to: agentId } });
+      for (const { agentId } of removed) audit('team.member_removed', { agentId: { from: agentId } });
     }
+    let updated;
     try {
-      return await tx.team.update({
+      updated = await tx.team.update({
         where: { id: team.id },
         data: {
           ...(input.name ? { name: nameSchema.parse(input.name) } : {}),
@@ -89,13 +127,27 @@ export async function updateTeam(
       if (isUniqueViolation(error)) throw conflict(`A team named "${input.name}" exists already.`);
       throw error;
     }
+    const changes = changedFields(team, updated, ['name', 'appServiceIds', 'businessHours']);
+    if (changes) audit('team.updated', changes);
+    await recordAudits(tx, audits);
+    return updated;
   });
 }
 
 /** Its conversations go back to the whole organization; rules that targeted it route without a team. */
 export async function deleteTeam(deps: Pick<ServiceDeps, 'prisma'>, actor: Actor, input: { id: string }) {
   const team = await teamInReach(deps.prisma, actor, input.id);
-  await deps.prisma.team.delete({ where: { id: team.id } });
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.team.delete({ where: { id: team.id } });
+    await recordAudit(tx, {
+      organizationId: team.organizationId,
+      actor,
+      action: 'team.deleted',
+      targetType: 'TEAM',
+      targetId: team.id,
+      changes: { name: { from: team.name }, appServiceIds: { from: team.appServiceIds } },
+    });
+  });
   return team;
 }
 

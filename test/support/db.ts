@@ -7,7 +7,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import {
   type Database,
@@ -16,6 +16,7 @@ import {
   openDatabase,
   openEmbedded,
 } from '../../src/db/database.js';
+import { newPGlite } from '../../src/db/pglite.js';
 import {
   applyMigrations,
   embeddedMigrationAdapter,
@@ -218,7 +219,7 @@ let snapshot: Promise<Blob> | undefined;
 let emptySnapshot: Promise<Blob> | undefined;
 
 async function createEmbeddedDatabase(): Promise<TestDatabase> {
-  const client = new PGlite({ loadDataDir: await ensureEmbeddedSnapshot() });
+  const client = newPGlite(undefined, { loadDataDir: await ensureEmbeddedSnapshot() });
   await client.waitReady;
   // Nothing outlives the in-memory instance: closing it is the drop.
   return withDrop(openEmbedded(client), async () => undefined);
@@ -245,7 +246,7 @@ export async function createEmptyPGlite(): Promise<PGlite> {
     emptySnapshot = undefined;
     throw error;
   });
-  const client = new PGlite({ loadDataDir: await emptySnapshot });
+  const client = newPGlite(undefined, { loadDataDir: await emptySnapshot });
   await client.waitReady;
   return client;
 }
@@ -259,7 +260,7 @@ async function loadOrBuildSnapshot(
   const file = path.join(CACHE_DIR, `pglite-${await pgliteVersion()}-${key}.tar`);
   const cached = await readFile(file).catch(() => undefined);
   if (cached) return new Blob([cached]);
-  const client = new PGlite('memory://');
+  const client = newPGlite('memory://');
   try {
     await client.waitReady;
     await prepare(client);

@@ -2,6 +2,7 @@ import type { JobHandlers } from '../handler.js';
 import { analyseSentiment } from './analyse-sentiment.js';
 import { classify } from './classify.js';
 import { deliver } from './deliver.js';
+import { buildExport, purgeExports } from './exports.js';
 import { autoResolve, drainQueues } from './drain-queues.js';
 import { checkBotReply, checkSlas, handoffTimeouts } from './handoff.js';
 import { rollupMetrics } from './rollup-metrics.js';
@@ -17,4 +18,6 @@ export const jobHandlers: JobHandlers = {
   checkBotReply,
   handoffTimeouts,
   checkSlas,
+  buildExport,
+  purgeExports,
 };

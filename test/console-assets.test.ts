@@ -64,7 +64,14 @@ describe('serving the agent console at /console', () => {
   });
 
   it('serves index.html at /console, /console/ and the app routes below it, revalidated each time', async () => {
-    for (const route of ['/console', '/console/', '/console/inbox/123', '/console/?lang=ar']) {
+    for (const route of [
+      '/console',
+      '/console/',
+      '/console/inbox/123',
+      '/console/?lang=ar',
+      '/console/conversations/Q29udmVyc2F0aW9uOjEyMw',
+      '/console/team',
+    ]) {
       const answer = await send(portOf(built), route);
       expect(answer.status, route).toBe(200);
       expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');

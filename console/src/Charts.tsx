@@ -72,41 +72,67 @@ export function Sparkline({
   );
 }
 
+/**
+ * Columns over time with axes: the value scale on the start side (0 and the highest value) and a label
+ * under every `labelEvery`-th column (the hour). Time runs left to right in both directions of writing.
+ */
 export function Columns({
   points,
   label,
   testId,
+  xLabels,
+  labelEvery = 6,
+  formatValue = String,
   width = 260,
   height = 64,
 }: {
   points: Point[];
   label: string;
   testId?: string;
+  /** One per point (e.g. "14:00"); shown every `labelEvery` points. */
+  xLabels?: string[];
+  labelEvery?: number;
+  formatValue?: (value: number) => string;
   width?: number;
   height?: number;
 }) {
   if (points.length === 0) return null;
   const high = Math.max(1, ...points.map((point) => point.value));
-  const slot = width / points.length;
+  const axis = 24;
+  const under = xLabels ? 14 : 2;
+  const top = 6;
+  const plot = width - axis;
+  const slot = plot / points.length;
   const gap = Math.min(2, slot / 4);
+  const base = height;
   return (
     <svg
       className="chart chart--columns"
-      viewBox={`0 0 ${width} ${height}`}
+      viewBox={`0 0 ${width} ${height + under}`}
       role="img"
       aria-label={label}
       data-testid={testId}
       data-points={points.length}
+      direction="ltr"
     >
-      <line className="chart__zero" x1={0} x2={width} y1={height - 0.5} y2={height - 0.5} />
+      <g className="chart__axis" data-testid={testId ? `${testId}-y-axis` : undefined}>
+        <line x1={axis - 0.5} x2={axis - 0.5} y1={top} y2={base} />
+        <text x={axis - 4} y={top + 4} textAnchor="end">
+          {formatValue(high)}
+        </text>
+        <text x={axis - 4} y={base} textAnchor="end">
+          {formatValue(0)}
+        </text>
+      </g>
+      <line className="chart__zero" x1={axis} x2={width} y1={base - 0.5} y2={base - 0.5} />
       {points.map((point, index) => {
-        const barHeight = (point.value / high) * (height - 4);
+        const barHeight = (point.value / high) * (base - top);
         return (
           <rect
             key={index}
             className="chart__column"
-            x={index * slot + gap / 2}
-            y={height - barHeight}
+            x={axis + index * slot + gap / 2}
+            y={base - barHeight}
             width={Math.max(1, slot - gap)}
             height={barHeight}
             style={point.color ? { fill: point.color } : undefined}
@@ -115,6 +141,17 @@ export function Columns({
           </rect>
         );
       })}
+      {xLabels && (
+        <g className="chart__axis" data-testid={testId ? `${testId}-x-axis` : undefined}>
+          {xLabels.map((text, index) =>
+            index % labelEvery === 0 ? (
+              <text key={index} x={axis + index * slot} y={height + under - 2} textAnchor="start">
+                {text}
+              </text>
+            ) : null,
+          )}
+        </g>
+      )}
     </svg>
   );
 }

@@ -1,20 +1,32 @@
 // One conversation: the messages (live), what the agent can do with it (take over, reply, resolve, reopen,
-// hand back to the bot), its escalations and the customer's emotion timeline.
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+// hand back to the bot, assign, transfer, labels, priority), the customer with their identifiers and other
+// conversations, its escalations and the customer's emotion timeline.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
+import { AssignPanel } from './AssignPanel.js';
+import { AvailabilitySwitch } from './AvailabilitySwitch.js';
 import { EMOTION_COLORS, Sparkline } from './Charts.js';
+import { ContactPanel } from './ContactPanel.js';
 import { ErrorBanner } from './errors.js';
 import {
+  ConsoleAddLabelsDocument,
+  ConsoleAssignDocument,
   ConsoleConversationDocument,
   ConsoleReleaseDocument,
+  ConsoleRemoveLabelsDocument,
   ConsoleReopenDocument,
   ConsoleResolveDocument,
   ConsoleSendMessageDocument,
+  ConsoleSetPriorityDocument,
   ConsoleTakeOverDocument,
+  ConsoleTeamWorkDocument,
+  ConsoleTransferDocument,
   type ConversationStatus,
 } from './generated/graphql.js';
 import { useI18n } from './i18n.js';
 import { useRefetchOn } from './live.js';
+import { ReplyBox } from './ReplyBox.js';
+import { TriagePanel } from './TriagePanel.js';
 
 const HOUR_MS = 3_600_000;
 const TIMELINE_DAYS = 7;
@@ -49,21 +61,26 @@ export function ConversationView({
   const [resolveState, resolve] = useMutation(ConsoleResolveDocument);
   const [reopenState, reopen] = useMutation(ConsoleReopenDocument);
   const [releaseState, release] = useMutation(ConsoleReleaseDocument);
+  const [assignState, assign] = useMutation(ConsoleAssignDocument);
+  const [transferState, transfer] = useMutation(ConsoleTransferDocument);
+  const [addLabelsState, addLabels] = useMutation(ConsoleAddLabelsDocument);
+  const [removeLabelsState, removeLabels] = useMutation(ConsoleRemoveLabelsDocument);
+  const [priorityState, setPriority] = useMutation(ConsoleSetPriorityDocument);
   const [actionError, setActionError] = useState<CombinedError | null>(null);
-  const [draft, setDraft] = useState('');
-  const [privateNote, setPrivateNote] = useState(false);
+  const replyRef = useRef<HTMLTextAreaElement>(null);
   const busy =
     takeOverState.fetching ||
     sendState.fetching ||
     resolveState.fetching ||
     reopenState.fetching ||
-    releaseState.fetching;
+    releaseState.fetching ||
+    assignState.fetching ||
+    transferState.fetching;
+  const triaging = addLabelsState.fetching || removeLabelsState.fetching || priorityState.fetching;
 
-  // A new conversation starts with a clean slate.
+  // A new conversation starts with a clean slate (the reply box is keyed by the conversation).
   useEffect(() => {
     setActionError(null);
-    setDraft('');
-    setPrivateNote(false);
   }, [conversationId]);
 
   const run = async (action: () => Promise<{ error?: CombinedError }>) => {
@@ -76,6 +93,17 @@ export function ConversationView({
   const node = result.data?.node;
   const conversation = node?.__typename === 'Conversation' ? node : null;
   const messages = conversation?.messages.edges.map((edge) => edge.node) ?? [];
+  const organization = conversation?.appService.organization;
+
+  // The organization's agents, teams and canned responses (one query, shared with the availability switch).
+  const [work] = useQuery({
+    query: ConsoleTeamWorkDocument,
+    variables: { organizationId: organization?.id ?? '' },
+    pause: !organization,
+  });
+  const workNode = work.data?.node?.__typename === 'Organization' ? work.data.node : null;
+  const agents = workNode?.agents.edges.map((edge) => edge.node) ?? [];
+  const ownAgent = agents.find((agent) => agent.user?.id != null && agent.user.id === viewerUserId);
 
   const listRef = useRef<HTMLOListElement>(null);
   const lastMessageId = messages.at(-1)?.id;
@@ -98,15 +126,24 @@ export function ConversationView({
   const variables = { conversationId };
   const status = conversation.status;
   const mine = conversation.assignee?.user?.id != null && conversation.assignee.user.id === viewerUserId;
-  const canTakeOver = ACTIVE.includes(status) && !(HELD.includes(status) && mine);
+  const held = HELD.includes(status) && conversation.assignee != null;
+  // A colleague holds it: taking over is refused (CONFLICT) unless an admin or the owner forces it.
+  const heldByColleague = held && !mine;
+  const canForce = organization?.viewerRole === 'OWNER' || organization?.viewerRole === 'ADMIN';
+  const canTakeOver = ACTIVE.includes(status) && !held;
   const canReply = ACTIVE.includes(status);
   const canRelease = HELD.includes(status) || status === 'RESOLVED';
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const content = draft.trim();
-    if (!content) return;
-    if (await run(() => send({ ...variables, content, private: privateNote }))) setDraft('');
+  /** Take it (forced when a colleague holds it), then the reply box has the focus, not the page. */
+  const takeOverNow = async (force: boolean) => {
+    if (await run(() => takeOver({ ...variables, force }))) replyRef.current?.focus();
+  };
+  const contact = conversation.contact;
+  const cannedValues = {
+    contact_name: contact?.name ?? '',
+    contact_phone: contact?.phone ?? '',
+    agent_name: ownAgent?.name ?? '',
+    organization_name: organization?.name ?? '',
   };
 
   const hiddenEarlier = conversation.messageCount - messages.length;
@@ -145,7 +182,9 @@ export function ConversationView({
           </div>
           <div>
             <dt>{t.conversation.priority}</dt>
-            <dd>{t.priorities[conversation.priority]}</dd>
+            <dd data-testid="conversation-priority" data-priority={conversation.priority}>
+              {t.priorities[conversation.priority]}
+            </dd>
           </div>
           <div>
             <dt>{t.conversation.assignee}</dt>
@@ -157,7 +196,14 @@ export function ConversationView({
                 : t.conversation.nobody}
             </dd>
           </div>
+          {conversation.team && (
+            <div>
+              <dt>{t.work.team}</dt>
+              <dd data-testid="conversation-team">{conversation.team.name}</dd>
+            </div>
+          )}
         </dl>
+        {organization && <AvailabilitySwitch organizationId={organization.id} viewerUserId={viewerUserId} />}
       </header>
 
       <div className="actions" role="toolbar">
@@ -167,7 +213,7 @@ export function ConversationView({
             className="button button--primary"
             disabled={busy}
             data-testid="action-take-over"
-            onClick={() => void run(() => takeOver(variables))}
+            onClick={() => void takeOverNow(false)}
           >
             {t.conversation.takeOver}
           </button>
@@ -206,7 +252,48 @@ export function ConversationView({
           </button>
         )}
       </div>
+      {heldByColleague && conversation.assignee && ACTIVE.includes(status) && (
+        <div className="notice held" data-testid="held-notice">
+          <span>{t.work.heldBy(conversation.assignee.name)}</span>
+          {canForce ? (
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={busy || !ownAgent}
+              data-testid="action-assign-to-me"
+              onClick={() => void takeOverNow(true)}
+            >
+              {t.work.assignToMe}
+            </button>
+          ) : (
+            <span className="muted" data-testid="held-ask">
+              {t.work.askToTransfer(conversation.assignee.name)}
+            </span>
+          )}
+        </div>
+      )}
       <ErrorBanner error={actionError ?? result.error} onDismiss={() => setActionError(null)} />
+
+      <div className="work">
+        {ACTIVE.includes(status) && (
+          <AssignPanel
+            agents={agents}
+            teams={workNode?.teams ?? []}
+            assigneeId={conversation.assignee?.id ?? null}
+            disabled={busy}
+            onAssign={(agentId) => run(() => assign({ ...variables, agentId }))}
+            onTransfer={(to, note) => run(() => transfer({ ...variables, ...to, note: note || null }))}
+          />
+        )}
+        <TriagePanel
+          labels={conversation.labels}
+          priority={conversation.priority}
+          disabled={triaging}
+          onAddLabel={(label) => run(() => addLabels({ ...variables, labels: [label] }))}
+          onRemoveLabel={(label) => run(() => removeLabels({ ...variables, labels: [label] }))}
+          onPriority={(priority) => run(() => setPriority({ ...variables, priority }))}
+        />
+      </div>
 
       <h3 className="section-title">{t.conversation.messages}</h3>
       {hiddenEarlier > 0 && <p className="muted">{t.conversation.earlierHidden(hiddenEarlier)}</p>}
@@ -238,45 +325,22 @@ export function ConversationView({
         ))}
       </ol>
 
-      <form className="reply" onSubmit={(event) => void submit(event)} data-testid="reply-form">
-        <label className="field">
-          <span className="field__label">{t.conversation.reply}</span>
-          <textarea
-            className="input reply__input"
-            rows={3}
-            value={draft}
-            disabled={!canReply}
-            placeholder={canReply ? t.conversation.replyPlaceholder : t.conversation.closedHint}
-            onChange={(event) => setDraft(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void submit(event);
-            }}
-            data-testid="reply-input"
-          />
-        </label>
-        <div className="reply__row">
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={privateNote}
-              disabled={!canReply}
-              onChange={(event) => setPrivateNote(event.target.checked)}
-              data-testid="reply-private"
-            />
-            <span>{t.conversation.privateNote}</span>
-          </label>
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={!canReply || busy || draft.trim() === ''}
-            data-testid="reply-send"
-          >
-            {sendState.fetching ? t.conversation.sending : t.conversation.send}
-          </button>
-        </div>
-      </form>
+      <ReplyBox
+        key={conversation.id}
+        conversationId={conversation.id}
+        inputRef={replyRef}
+        canReply={canReply}
+        busy={busy}
+        sending={sendState.fetching}
+        channel={conversation.appService.channel}
+        maxReplyLength={conversation.appService.maxReplyLength}
+        canned={workNode?.cannedResponses.edges.map((edge) => edge.node) ?? []}
+        cannedValues={cannedValues}
+        onSend={(content, isPrivate) => run(() => send({ ...variables, content, private: isPrivate }))}
+      />
 
       <div className="conversation__insights">
+        {contact && <ContactPanel contact={contact} currentConversationId={conversation.id} />}
         <section data-testid="conversation-escalations">
           <h3 className="section-title">{t.conversation.escalations}</h3>
           {conversation.escalations.edges.length === 0 ? (

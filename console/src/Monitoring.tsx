@@ -11,6 +11,13 @@ import { useRefetchOn } from './live.js';
 const HOUR_MS = 3_600_000;
 const EMOTIONS: readonly Emotion[] = ['ANGRY', 'DISAPPOINTED', 'NEUTRAL', 'HAPPY', 'SATISFIED'];
 
+/** "14:00" in the browser's time zone, Latin digits in both languages (like the other times). */
+function formatHour(iso: string): string {
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }).format(
+    new Date(iso),
+  );
+}
+
 function last24Hours() {
   const to = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS;
   return { from: new Date(to - 24 * HOUR_MS).toISOString(), to: new Date(to).toISOString() };
@@ -30,6 +37,7 @@ export function Monitoring({ appServiceId, revision }: { appServiceId: string; r
   const problems = problemsOf(result.error);
   const noAccess = problems.length > 0 && problems.every((problem) => problem.code === 'FORBIDDEN');
 
+  const hours = appService?.monitoringSeries.map((bucket) => formatHour(bucket.start)) ?? [];
   const minutes = (seconds: number | null) =>
     seconds === null ? '—' : t.analytics.minutes(formatNumber(seconds / 60, 1));
 
@@ -80,6 +88,8 @@ export function Monitoring({ appServiceId, revision }: { appServiceId: string; r
           <Columns
             label={t.analytics.messagesPerHour}
             testId="chart-messages"
+            xLabels={hours}
+            formatValue={(value) => formatNumber(value)}
             points={appService.monitoringSeries.map((bucket) => ({
               value: bucket.numberOfMessages,
               title: `${formatTime(bucket.start)}: ${formatNumber(bucket.numberOfMessages)}`,
@@ -89,6 +99,8 @@ export function Monitoring({ appServiceId, revision }: { appServiceId: string; r
           <Columns
             label={t.analytics.escalationsPerHour}
             testId="chart-escalations"
+            xLabels={hours}
+            formatValue={(value) => formatNumber(value)}
             points={appService.monitoringSeries.map((bucket) => ({
               value: bucket.escalatedConversations,
               color: '#d64545',

@@ -7,18 +7,24 @@ export type AppService = Organization['appServices']['edges'][number]['node'];
 
 export interface Selection {
   organizationId: string | null;
+  /** An app service's id, ALL_APP_SERVICES, or null (not chosen yet). */
   appServiceId: string | null;
 }
+
+/** The choice of every app service of the organization at once. */
+export const ALL_APP_SERVICES = 'all';
 
 export function OrgPicker({
   organizations,
   organization,
   appService,
+  allAppServices,
   onChange,
 }: {
   organizations: Organization[];
   organization: Organization | undefined;
   appService: AppService | undefined;
+  allAppServices: boolean;
   onChange: (selection: Selection) => void;
 }) {
   const { t } = useI18n();
@@ -46,7 +52,7 @@ export function OrgPicker({
         <span className="field__label">{t.header.appService}</span>
         <select
           className="input"
-          value={appService?.id ?? ''}
+          value={allAppServices ? ALL_APP_SERVICES : (appService?.id ?? '')}
           disabled={!organization}
           data-testid="app-service-select"
           onChange={(event) =>
@@ -54,6 +60,7 @@ export function OrgPicker({
           }
         >
           <option value="">{t.header.choose}</option>
+          {appServices.length > 1 && <option value={ALL_APP_SERVICES}>{t.header.allAppServices}</option>}
           {appServices.map((candidate) => (
             <option key={candidate.id} value={candidate.id}>
               {candidate.name} · {t.channels[candidate.channel]}

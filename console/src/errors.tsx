@@ -55,13 +55,17 @@ export function ErrorBanner({
   return (
     <div className="error" role="alert" data-testid="error">
       <ul className="error__list">
-        {problems.map((problem, index) => (
-          <li key={index} data-testid="error-item" data-code={problem.rawCode}>
-            <strong className="error__title">{overrides?.[problem.code] ?? t.errors[problem.code]}</strong>
-            {problem.message && <span className="error__message">{problem.message}</span>}
-            <code className="error__code">{problem.rawCode}</code>
-          </li>
-        ))}
+        {problems.map((problem, index) => {
+          // A sentence written for this place says it all: not repeated by the server's words and code.
+          const override = overrides?.[problem.code];
+          return (
+            <li key={index} data-testid="error-item" data-code={problem.rawCode}>
+              <strong className="error__title">{override ?? t.errors[problem.code]}</strong>
+              {!override && problem.message && <span className="error__message">{problem.message}</span>}
+              {!override && <code className="error__code">{problem.rawCode}</code>}
+            </li>
+          );
+        })}
       </ul>
       {onDismiss && (
         <button type="button" className="button button--ghost error__dismiss" onClick={onDismiss}>

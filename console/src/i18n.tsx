@@ -9,6 +9,8 @@ import type {
   EscalationType,
   MembershipRole,
   SenderType,
+  SlaAlertKind,
+  SlaTarget,
 } from './generated/graphql.js';
 
 export type Lang = 'en' | 'ar';
@@ -47,6 +49,7 @@ export interface Messages {
     appService: string;
     choose: string;
     live: string;
+    allAppServices: string;
     connecting: string;
     offline: string;
   };
@@ -125,6 +128,48 @@ export interface Messages {
     noAccess: string;
     minutes: (value: string) => string;
   };
+  /** The console's shell (E): navigation, inbox filters, the escalations queue, the team lead view. */
+  nav: { label: string; inbox: string; team: string; backToInbox: string };
+  filters: {
+    search: string;
+    searchPlaceholder: string;
+    show: string;
+    views: { all: string; mine: string; unassigned: string; escalated: string };
+    anyStatus: string;
+    anyPriority: string;
+    label: string;
+    clear: string;
+    noMatch: string;
+    loadMore: string;
+  };
+  queue: {
+    soundOn: string;
+    soundOff: string;
+    enableNotifications: string;
+    notificationsBlocked: string;
+    announce: (type: string, customer: string) => string;
+    more: (count: number) => string;
+  };
+  team: {
+    title: string;
+    agents: string;
+    agent: string;
+    availability: string;
+    available: string;
+    away: string;
+    availableCount: (available: number, total: number) => string;
+    load: string;
+    loadOf: (active: string, max: string) => string;
+    sla: string;
+    target: string;
+    withinTarget: string;
+    breaches: string;
+    slaAlerts: string;
+    noSlaAlerts: string;
+    due: (time: string) => string;
+    targets: Record<SlaTarget, string>;
+    kinds: Record<SlaAlertKind, string>;
+  };
   errors: Record<ErrorCode, string>;
   statuses: Record<ConversationStatus, string>;
   priorities: Record<ConversationPriority, string>;
@@ -133,6 +178,44 @@ export interface Messages {
   emotions: Record<Emotion, string>;
   channels: Record<Channel, string>;
   roles: Record<MembershipRole, string>;
+  /** The conversation view's tools: assign/transfer, availability, labels, replies, the customer. */
+  work: {
+    availability: string;
+    available: string;
+    away: string;
+    noAgentProfile: string;
+    assignTitle: string;
+    target: string;
+    agents: string;
+    teams: string;
+    agentOption: (name: string, available: boolean, load: number, max: number) => string;
+    assign: string;
+    transfer: string;
+    transferNote: string;
+    team: string;
+    heldBy: (name: string) => string;
+    assignToMe: string;
+    askToTransfer: (name: string) => string;
+    labels: string;
+    noLabels: string;
+    newLabel: string;
+    addLabel: string;
+    removeLabel: (label: string) => string;
+    choosePriority: string;
+    privateNoteWarning: string;
+    notePlaceholder: string;
+    counter: (length: string, limit: string) => string;
+    tooLong: (limit: string, channel: string) => string;
+    cannedHint: string;
+    cannedTitle: string;
+    noCanned: string;
+    contactTitle: string;
+    identifiers: string;
+    noIdentifiers: string;
+    conversations: (count: number) => string;
+    thisConversation: string;
+    messageCount: (count: number) => string;
+  };
 }
 
 const en: Messages = {
@@ -156,6 +239,7 @@ const en: Messages = {
     appService: 'App service',
     choose: 'Choose…',
     live: 'Live',
+    allAppServices: 'All app services',
     connecting: 'Connecting…',
     offline: 'Offline, retrying',
   },
@@ -234,6 +318,47 @@ const en: Messages = {
     noAccess: 'Monitoring needs analytics access in this organization.',
     minutes: (value) => `${value} min`,
   },
+  nav: { label: 'Views', inbox: 'Inbox', team: 'Team', backToInbox: 'Back to the inbox' },
+  filters: {
+    search: 'Search conversations',
+    searchPlaceholder: 'Search messages, names, numbers…',
+    show: 'Show',
+    views: { all: 'All', mine: 'Mine', unassigned: 'Unassigned', escalated: 'Escalated' },
+    anyStatus: 'Any status',
+    anyPriority: 'Any priority',
+    label: 'Label',
+    clear: 'Clear filters',
+    noMatch: 'No conversation matches.',
+    loadMore: 'Load more',
+  },
+  queue: {
+    soundOn: 'Sound on',
+    soundOff: 'Sound off',
+    enableNotifications: 'Desktop notifications',
+    notificationsBlocked: 'Desktop notifications are blocked in this browser.',
+    announce: (type, customer) => `New escalation: ${type}, ${customer}`,
+    more: (count) => `${count} more unacknowledged.`,
+  },
+  team: {
+    title: 'Team',
+    agents: 'Agents',
+    agent: 'Agent',
+    availability: 'Availability',
+    available: 'Available',
+    away: 'Away',
+    availableCount: (available, total) => `${available} of ${total} available`,
+    load: 'Load',
+    loadOf: (active, max) => `${active} of ${max}`,
+    sla: 'SLA',
+    target: 'Target',
+    withinTarget: 'Within target',
+    breaches: 'Breaches',
+    slaAlerts: 'Warnings and breaches (live)',
+    noSlaAlerts: 'None since this page was opened.',
+    due: (time) => `due ${time}`,
+    targets: { FIRST_RESPONSE: 'First response', NEXT_RESPONSE: 'Next response', RESOLUTION: 'Resolution' },
+    kinds: { WARNING: 'Warning', BREACH: 'Breach' },
+  },
   errors: {
     UNAUTHENTICATED: 'You are not signed in',
     FORBIDDEN: 'You are not allowed to do this',
@@ -281,6 +406,45 @@ const en: Messages = {
     OTHER: 'Other',
   },
   roles: { OWNER: 'Owner', ADMIN: 'Admin', AGENT: 'Agent', ANALYST: 'Analyst' },
+  work: {
+    availability: 'My availability',
+    available: 'Available',
+    away: 'Away',
+    noAgentProfile: 'You have no agent profile here.',
+    assignTitle: 'Assign or transfer',
+    target: 'Agent or team',
+    agents: 'Agents',
+    teams: 'Teams',
+    agentOption: (name, available, load, max) =>
+      `${name} · ${available ? 'available' : 'away'} · ${load}/${max}`,
+    assign: 'Assign',
+    transfer: 'Transfer',
+    transferNote: 'Note for the colleague (optional)',
+    team: 'Team',
+    heldBy: (name) => `${name} holds this conversation.`,
+    assignToMe: 'Assign to me',
+    askToTransfer: (name) =>
+      `Only an admin or the owner can take it from ${name}: ask them, or ${name}, to transfer it to you.`,
+    labels: 'Labels',
+    noLabels: 'No labels',
+    newLabel: 'New label',
+    addLabel: 'Add',
+    removeLabel: (label) => `Remove the label ${label}`,
+    choosePriority: 'Change the priority',
+    privateNoteWarning: 'Private note — the customer will not see this',
+    notePlaceholder: 'Write a note for your colleagues…',
+    counter: (length, limit) => `${length} / ${limit}`,
+    tooLong: (limit, channel) => `Too long for ${channel}: at most ${limit} characters.`,
+    cannedHint: 'Type / at the start for saved replies.',
+    cannedTitle: 'Saved replies',
+    noCanned: 'No saved reply matches.',
+    contactTitle: 'Customer',
+    identifiers: 'Identifiers',
+    noIdentifiers: 'No identifiers.',
+    conversations: (count) => `Conversations (${count})`,
+    thisConversation: 'this one',
+    messageCount: (count) => (count === 1 ? '1 message' : `${count} messages`),
+  },
 };
 
 const ar: Messages = {
@@ -304,6 +468,7 @@ const ar: Messages = {
     appService: 'خدمة التطبيق',
     choose: 'اختر…',
     live: 'مباشر',
+    allAppServices: 'كل خدمات التطبيق',
     connecting: 'جارٍ الاتصال…',
     offline: 'غير متصل، تجري إعادة المحاولة',
   },
@@ -382,6 +547,47 @@ const ar: Messages = {
     noAccess: 'تتطلب المراقبة صلاحية التحليلات في هذه المؤسسة.',
     minutes: (value) => `${value} دقيقة`,
   },
+  nav: { label: 'العروض', inbox: 'صندوق الوارد', team: 'الفريق', backToInbox: 'العودة إلى صندوق الوارد' },
+  filters: {
+    search: 'البحث في المحادثات',
+    searchPlaceholder: 'ابحث في الرسائل والأسماء والأرقام…',
+    show: 'عرض',
+    views: { all: 'الكل', mine: 'محادثاتي', unassigned: 'غير مسندة', escalated: 'مُصعَّدة' },
+    anyStatus: 'كل الحالات',
+    anyPriority: 'كل الأولويات',
+    label: 'التصنيف',
+    clear: 'مسح عوامل التصفية',
+    noMatch: 'لا توجد محادثة مطابقة.',
+    loadMore: 'تحميل المزيد',
+  },
+  queue: {
+    soundOn: 'الصوت مفعّل',
+    soundOff: 'الصوت متوقف',
+    enableNotifications: 'إشعارات سطح المكتب',
+    notificationsBlocked: 'إشعارات سطح المكتب محظورة في هذا المتصفح.',
+    announce: (type, customer) => `تصعيد جديد: ${type}، ${customer}`,
+    more: (count) => `${count} تصعيدات أخرى لم يُؤكَّد استلامها.`,
+  },
+  team: {
+    title: 'الفريق',
+    agents: 'الموظفون',
+    agent: 'الموظف',
+    availability: 'التوفر',
+    available: 'متاح',
+    away: 'غير متاح',
+    availableCount: (available, total) => `${available} من ${total} متاحون`,
+    load: 'عبء العمل',
+    loadOf: (active, max) => `${active} من ${max}`,
+    sla: 'اتفاقية مستوى الخدمة',
+    target: 'الهدف',
+    withinTarget: 'ضمن الهدف',
+    breaches: 'الانتهاكات',
+    slaAlerts: 'التحذيرات والانتهاكات (مباشر)',
+    noSlaAlerts: 'لا شيء منذ فتح هذه الصفحة.',
+    due: (time) => `الموعد ${time}`,
+    targets: { FIRST_RESPONSE: 'أول رد', NEXT_RESPONSE: 'الرد التالي', RESOLUTION: 'الحل' },
+    kinds: { WARNING: 'تحذير', BREACH: 'انتهاك' },
+  },
   errors: {
     UNAUTHENTICATED: 'لم تسجّل الدخول',
     FORBIDDEN: 'غير مسموح لك بهذا الإجراء',
@@ -429,6 +635,45 @@ const ar: Messages = {
     OTHER: 'أخرى',
   },
   roles: { OWNER: 'المالك', ADMIN: 'مسؤول', AGENT: 'موظف', ANALYST: 'محلل' },
+  work: {
+    availability: 'حالتي',
+    available: 'متاح',
+    away: 'غير متاح',
+    noAgentProfile: 'ليس لديك ملف موظف هنا.',
+    assignTitle: 'الإسناد أو التحويل',
+    target: 'موظف أو فريق',
+    agents: 'الموظفون',
+    teams: 'الفرق',
+    agentOption: (name, available, load, max) =>
+      `${name} · ${available ? 'متاح' : 'غير متاح'} · ${load}/${max}`,
+    assign: 'إسناد',
+    transfer: 'تحويل',
+    transferNote: 'ملاحظة للزميل (اختيارية)',
+    team: 'الفريق',
+    heldBy: (name) => `المحادثة مع ${name}.`,
+    assignToMe: 'أسندها إليّ',
+    askToTransfer: (name) =>
+      `لا يستطيع أخذها من ${name} إلا مسؤول أو المالك: اطلب منهم، أو من ${name}، تحويلها إليك.`,
+    labels: 'التصنيفات',
+    noLabels: 'لا توجد تصنيفات',
+    newLabel: 'تصنيف جديد',
+    addLabel: 'إضافة',
+    removeLabel: (label) => `إزالة التصنيف ${label}`,
+    choosePriority: 'تغيير الأولوية',
+    privateNoteWarning: 'ملاحظة خاصة — لن يراها العميل',
+    notePlaceholder: 'اكتب ملاحظة لزملائك…',
+    counter: (length, limit) => `${length} / ${limit}`,
+    tooLong: (limit, channel) => `طويلة جدًّا لـ${channel}: ${limit} حرفًا على الأكثر.`,
+    cannedHint: 'اكتب / في البداية للردود المحفوظة.',
+    cannedTitle: 'الردود المحفوظة',
+    noCanned: 'لا يوجد رد محفوظ مطابق.',
+    contactTitle: 'العميل',
+    identifiers: 'المعرّفات',
+    noIdentifiers: 'لا توجد معرّفات.',
+    conversations: (count) => `المحادثات (${count})`,
+    thisConversation: 'هذه المحادثة',
+    messageCount: (count) => `${count} رسالة`,
+  },
 };
 
 export const dictionaries: Record<Lang, Messages> = { en, ar };
@@ -458,7 +703,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const html = document.documentElement;
     html.lang = lang;
     html.dir = lang === 'ar' ? 'rtl' : 'ltr';
-    document.title = dictionaries[lang].appTitle;
+    // document.title is the app's (App.tsx): the name with the unread escalations count.
   }, [lang]);
   const value = useMemo<I18n>(() => {
     const locale = lang === 'ar' ? 'ar-u-nu-latn' : 'en-GB';

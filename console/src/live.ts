@@ -1,27 +1,23 @@
-// The app service's live feed: one subscription each to conversationUpdated, messageAdded and
-// escalationRaised, turned into revision counters (the inbox and the open conversation refetch when
-// theirs moves) and the list of escalation alerts as they happen.
+// The live feed of the inbox's scope (one app service, or the whole organization): subscriptions to
+// conversationUpdated and messageAdded, turned into revision counters (the inbox and the open
+// conversation refetch when theirs moves). The escalations queue has its own subscription (queue.ts).
 import { createContext, useContext, useEffect, useReducer, useRef, useSyncExternalStore } from 'react';
 import { useClient, type CombinedError } from 'urql';
 import type { ConsoleClient, SocketStatus } from './client.js';
-import {
-  ConsoleConversationUpdatedDocument,
-  ConsoleEscalationRaisedDocument,
-  ConsoleMessageAddedDocument,
-  type ConsoleEscalationRaisedSubscription,
-} from './generated/graphql.js';
+import { ConsoleConversationUpdatedDocument, ConsoleMessageAddedDocument } from './generated/graphql.js';
 
-export type LiveAlert = ConsoleEscalationRaisedSubscription['escalationRaised'];
+/** What the inbox shows: one app service, or every app service of the organization. */
+export interface Scope {
+  organizationId: string;
+  /** Null: all the organization's app services. */
+  appServiceId: string | null;
+}
 
 export interface LiveFeed {
-  /** Moves on every event of the app service. */
+  /** Moves on every event of the scope, and after a reconnect. */
   revision: number;
-  /** Moves on every event of one conversation. */
+  /** Moves on every event of one conversation, and after a reconnect. */
   revisionOf(conversationId: string): number;
-  /** Newest first. */
-  alerts: LiveAlert[];
-  dismissAlert(id: string): void;
-  acknowledged(id: string, at: string): void;
   error: CombinedError | null;
 }
 
@@ -30,52 +26,27 @@ interface State {
   /** Moves when the socket came back after being offline: everything shown is fetched again. */
   reconnects: number;
   perConversation: Record<string, number>;
-  alerts: LiveAlert[];
   error: CombinedError | null;
 }
 
 type Action =
   | { type: 'touch'; conversationId: string }
-  | { type: 'alert'; alert: LiveAlert }
-  | { type: 'dismiss'; id: string }
-  | { type: 'acknowledged'; id: string; at: string }
   | { type: 'error'; error: CombinedError }
   | { type: 'reconnected' }
   | { type: 'reset' };
 
-const initial: State = { revision: 0, reconnects: 0, perConversation: {}, alerts: [], error: null };
-
-/** At most this many alerts are kept on screen. */
-const MAX_ALERTS = 50;
-
-function touch(state: State, conversationId: string): State {
-  return {
-    ...state,
-    revision: state.revision + 1,
-    perConversation: {
-      ...state.perConversation,
-      [conversationId]: (state.perConversation[conversationId] ?? 0) + 1,
-    },
-  };
-}
+const initial: State = { revision: 0, reconnects: 0, perConversation: {}, error: null };
 
 function reducer(state: State, action: Action): State {
   switch (action.type) {
     case 'touch':
-      return touch(state, action.conversationId);
-    case 'alert': {
-      const touched = touch(state, action.alert.conversation.id);
-      const others = state.alerts.filter((alert) => alert.id !== action.alert.id);
-      return { ...touched, alerts: [action.alert, ...others].slice(0, MAX_ALERTS) };
-    }
-    case 'dismiss':
-      return { ...state, alerts: state.alerts.filter((alert) => alert.id !== action.id) };
-    case 'acknowledged':
       return {
         ...state,
-        alerts: state.alerts.map((alert) =>
-          alert.id === action.id ? { ...alert, acknowledgedAt: action.at } : alert,
-        ),
+        revision: state.revision + 1,
+        perConversation: {
+          ...state.perConversation,
+          [action.conversationId]: (state.perConversation[action.conversationId] ?? 0) + 1,
+        },
       };
     case 'error':
       return { ...state, error: action.error };
@@ -87,11 +58,13 @@ function reducer(state: State, action: Action): State {
   }
 }
 
-export function useLiveFeed(appServiceId: string): LiveFeed {
-  const client = useClient();
+/** Calls `onReconnect` each time the socket is live again after having been offline. */
+export function useOnReconnect(onReconnect: () => void): void {
   const consoleClient = useContext(ConsoleClientContext);
-  const [state, dispatch] = useReducer(reducer, initial);
-
+  const latest = useRef(onReconnect);
+  useEffect(() => {
+    latest.current = onReconnect;
+  });
   useEffect(() => {
     let wasOffline = false;
     return (
@@ -99,15 +72,23 @@ export function useLiveFeed(appServiceId: string): LiveFeed {
         if (status === 'offline') wasOffline = true;
         if (status === 'live' && wasOffline) {
           wasOffline = false;
-          dispatch({ type: 'reconnected' });
+          latest.current();
         }
       }) ?? undefined
     );
   }, [consoleClient]);
+}
+
+export function useLiveFeed(scope: Scope): LiveFeed {
+  const client = useClient();
+  const [state, dispatch] = useReducer(reducer, initial);
+  useOnReconnect(() => dispatch({ type: 'reconnected' }));
+  const { organizationId, appServiceId } = scope;
 
   useEffect(() => {
     dispatch({ type: 'reset' });
-    const variables = { appServiceId };
+    // One app service, or the organization: never both (the server wants one scope).
+    const variables = appServiceId ? { appServiceId } : { organizationId };
     const onError = (error: CombinedError | undefined) => {
       if (error) dispatch({ type: 'error', error });
     };
@@ -122,23 +103,15 @@ export function useLiveFeed(appServiceId: string): LiveFeed {
         const message = result.data?.messageAdded;
         if (message) dispatch({ type: 'touch', conversationId: message.conversation.id });
       }),
-      client.subscription(ConsoleEscalationRaisedDocument, variables).subscribe((result) => {
-        onError(result.error);
-        const alert = result.data?.escalationRaised;
-        if (alert) dispatch({ type: 'alert', alert });
-      }),
     ];
     return () => {
       for (const subscription of subscriptions) subscription.unsubscribe();
     };
-  }, [client, appServiceId]);
+  }, [client, organizationId, appServiceId]);
 
   return {
     revision: state.revision,
     revisionOf: (conversationId) => (state.perConversation[conversationId] ?? 0) + state.reconnects,
-    alerts: state.alerts,
-    dismissAlert: (id) => dispatch({ type: 'dismiss', id }),
-    acknowledged: (id, at) => dispatch({ type: 'acknowledged', id, at }),
     error: state.error,
   };
 }

@@ -4,7 +4,7 @@
 // the socket dropped, with its count in the title, a beep and a desktop notification), the inbox's
 // search, filters and paging, the 390 px layout, the team lead view, Arabic, a signed-out tab, and a user
 // of another organization who sees none of it.
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -333,6 +333,45 @@ describe('the console shell in a browser', () => {
     });
   }, 180_000);
 
+  it('exports what the filters select as a CSV, downloaded with the session; an agent is offered none', async () => {
+    await page.getByTestId('nav-inbox').click();
+    await page.getByTestId('inbox-status').selectOption('RESOLVED');
+    await shown(page.getByTestId('inbox-item').filter({ hasText: 'James Miller' }));
+    // The job builds it, the page polls, then fetches it with its token and saves it: a browser download.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: UI_TIMEOUT }),
+      page.getByTestId('inbox-export-button').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^conversations-\d{8}-\d{4}\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const [header, ...rows] = csv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(header).toMatch(/^id,app_service,status,/);
+    const resolved = await server.db.prisma.conversation.findMany({
+      where: { appServiceId: rawId(whatsapp), status: 'RESOLVED' },
+      select: { id: true },
+    });
+    expect(resolved.length).toBeGreaterThan(0);
+    expect(rows.map((row) => row.split(',')[0]).sort()).toEqual(resolved.map((row) => row.id).sort());
+    for (const row of rows) expect(row.split(',')[2]).toBe('RESOLVED');
+    await shown(
+      page.getByTestId('inbox-export-status').filter({ hasText: `Downloaded: ${resolved.length}` }),
+    );
+    await page.getByTestId('inbox-status').selectOption('');
+
+    // An agent (the demo's Layla) has no export button: exports are OWNER, ADMIN and ANALYST's.
+    const separate = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US' });
+    const agentPage = await separate.newPage();
+    await agentPage.goto(`${server.base}/console/conversations/${needle}`);
+    await signIn(agentPage, 'layla@example.com', 'layla-password-1');
+    await shown(view(agentPage, needle));
+    await shown(agentPage.getByTestId('inbox-item').first());
+    expect(await agentPage.getByTestId('inbox-export-button').count()).toBe(0);
+    await separate.close();
+  }, 120_000);
+
   it('keeps the escalations queue across app services and reloads, with the count in the title, a beep and a notification', async () => {
     await shown(page.locator('[data-testid="live-status"][data-status="live"]'));
     const start = await unacknowledged();
@@ -500,6 +539,14 @@ describe('the console shell in a browser', () => {
     // Collected while the inbox was shown too: back on the team view, they are still there.
     await page.getByTestId('nav-team').click();
     await shown(page.getByTestId('team-sla-alert').first());
+
+    // Stored, not only live: after a reload the view reads them back (organization.slaAlerts).
+    await page.reload();
+    await shown(page.getByTestId('team-sla-alert').first());
+    const storedAlerts = await server.db.prisma.slaAlert.count({
+      where: { organizationId: rawId(organizationId) },
+    });
+    expect(await page.getByTestId('team-sla-alert').count()).toBe(Math.min(storedAlerts, 50));
     await page.screenshot({
       path: path.join(ARTIFACTS, 'console-team-lead.png'),
       fullPage: true,

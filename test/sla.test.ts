@@ -319,4 +319,53 @@ describe.each(scenarios)('SLA policies on $label', ({ kind, redis }) => {
       withinTarget: 1,
     });
   }, 90_000);
+
+  it('keeps the alerts to list: newest first, by kind and since; another organization reads none', async () => {
+    // The warning and the breach of the test above are stored; slaAlerts lists what slaAlert delivered.
+    const stored = await app.db.prisma.slaAlert.findMany({
+      where: { organizationId: rawId(organizationId) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    expect(stored.length).toBeGreaterThanOrEqual(2);
+    type Listed = { node: { slaAlerts: { edges: { node: { id: string; kind: string } }[] } } | null };
+    const list = (args: string, headers = owner) =>
+      ok<Listed>(
+        `query($o: ID!) { node(id: $o) { ... on Organization { slaAlerts(${args}) { edges { node { id kind } } } } } }`,
+        { o: organizationId },
+        headers,
+      );
+    const all = await list('first: 100');
+    expect(all.node!.slaAlerts.edges.map((edge) => rawId(edge.node.id))).toEqual(stored.map((a) => a.id));
+    const breaches = await list('first: 100, kinds: [BREACH]');
+    expect(breaches.node!.slaAlerts.edges.map((edge) => edge.node.kind)).toEqual(
+      stored.filter((a) => a.kind === 'BREACH').map(() => 'BREACH'),
+    );
+    const future = new Date(Date.now() + 60_000).toISOString();
+    expect((await list(`first: 100, since: "${future}"`)).node!.slaAlerts.edges).toEqual([]);
+    const tooMany = await gql(
+      `query($o: ID!) { node(id: $o) { ... on Organization { slaAlerts(first: 500) { edges { node { id } } } } } }`,
+      { o: organizationId },
+      owner,
+    );
+    expect(tooMany.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+
+    // Another organization's owner: this organization is not there, and its own list is empty.
+    const { signUp } = await ok<{ signUp: { token: string } }>(
+      `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
+      { i: { email: `sla-other-${kind}@example.test`, password: 'correct-horse-battery', name: 'Other' } },
+    );
+    const other = { authorization: `Bearer ${signUp.token}` };
+    const { createOrganization } = await ok<{ createOrganization: { organization: { id: string } } }>(
+      `mutation { createOrganization(input: { name: "Other SLA org" }) { organization { id } } }`,
+      {},
+      other,
+    );
+    expect((await list('first: 100', other)).node).toBeNull();
+    const own = await ok<Listed>(
+      `query($o: ID!) { node(id: $o) { ... on Organization { slaAlerts(first: 100) { edges { node { id kind } } } } } }`,
+      { o: createOrganization.organization.id },
+      other,
+    );
+    expect(own.node!.slaAlerts.edges).toEqual([]);
+  });
 });

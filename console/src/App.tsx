@@ -25,6 +25,8 @@ import { beep, notifyDesktop } from './signals.js';
 import { TeamLead, useSlaAlerts } from './TeamLead.js';
 
 const TOKEN_KEY = 'console.token';
+/** Who may export (the API's data:export permission); the button is not shown to the others. */
+const EXPORTING_ROLES: readonly string[] = ['OWNER', 'ADMIN', 'ANALYST'];
 const SELECTION_KEY = 'console.selection';
 
 function readSelection(): Selection {
@@ -231,6 +233,7 @@ function Workspace({ onSignOut, onUnread }: { onSignOut: () => void; onUnread: (
             ready={ready}
             team={route.name === 'team'}
             viewerUserId={user?.id ?? null}
+            canExport={organization.viewerRole !== null && EXPORTING_ROLES.includes(organization.viewerRole)}
             conversationId={conversationId}
             onUnread={onUnread}
             hint={<PickerHint organizations={organizations} organization={organization} />}
@@ -250,6 +253,7 @@ function OrganizationWorkspace({
   ready,
   team,
   viewerUserId,
+  canExport,
   conversationId,
   onUnread,
   hint,
@@ -258,6 +262,7 @@ function OrganizationWorkspace({
   ready: boolean;
   team: boolean;
   viewerUserId: string | null;
+  canExport: boolean;
   conversationId: string | null;
   onUnread: (count: number) => void;
   hint: ReactNode;
@@ -304,6 +309,7 @@ function OrganizationWorkspace({
       queue={queue}
       viewerUserId={viewerUserId}
       viewerAgentId={viewerAgentId}
+      canExport={canExport}
       conversationId={conversationId}
     />
   );
@@ -328,12 +334,14 @@ function InboxWorkspace({
   queue,
   viewerUserId,
   viewerAgentId,
+  canExport,
   conversationId,
 }: {
   scope: Scope;
   queue: EscalationQueue;
   viewerUserId: string | null;
   viewerAgentId: string | null;
+  canExport: boolean;
   conversationId: string | null;
 }) {
   const { t } = useI18n();
@@ -359,6 +367,7 @@ function InboxWorkspace({
       <Inbox
         scope={scope}
         viewerAgentId={viewerAgentId}
+        canExport={canExport}
         revision={live.revision}
         selectedId={conversationId}
         onSelect={(id) => navigate({ name: 'conversation', conversationId: id })}

@@ -18,6 +18,7 @@ import {
   type OrganizationInboxPageFragment,
 } from './generated/graphql.js';
 import { useI18n } from './i18n.js';
+import { ExportButton } from './ExportButton.js';
 import { useRefetchOn, type Scope } from './live.js';
 
 const ACTIVE: ConversationStatus[] = ['OPEN', 'BOT', 'ASSIGNED', 'PENDING'];
@@ -248,12 +249,14 @@ function usePagedInbox(
 export function Inbox({
   scope,
   viewerAgentId,
+  canExport,
   revision,
   selectedId,
   onSelect,
 }: {
   scope: Scope;
   viewerAgentId: string | null;
+  canExport: boolean;
   revision: number;
   selectedId: string | null;
   onSelect: (conversationId: string) => void;
@@ -394,6 +397,7 @@ export function Inbox({
           </button>
         )}
       </div>
+      {canExport && <ExportButton scope={scope} filter={filter} searching={search !== ''} />}
       <ErrorBanner error={error} />
       {!list && <p className="muted panel__body">{t.inbox.loading}</p>}
       {list && conversations.length === 0 && (

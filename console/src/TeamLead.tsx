@@ -1,6 +1,6 @@
 // The team lead's view of the organization: the agents with their availability and load (conversations
-// held against their limit), the escalations queue, and the SLA: warnings and breaches as they happen
-// (slaAlert) and the last 24 hours' figures per target (monitoring, analytics access).
+// held against their limit), the escalations queue, and the SLA: the last 24 hours' warnings and breaches
+// (stored, then live through slaAlert) and figures per target (monitoring, analytics access).
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery, useSubscription, type CombinedError } from 'urql';
 import { Alerts } from './Alerts.js';
@@ -8,8 +8,9 @@ import { ErrorBanner, problemsOf } from './errors.js';
 import {
   ConsoleAgentsDocument,
   ConsoleSlaAlertDocument,
+  ConsoleSlaAlertsDocument,
   ConsoleSlaFiguresDocument,
-  type ConsoleSlaAlertSubscription,
+  type TeamSlaAlertFragment,
 } from './generated/graphql.js';
 import { useI18n } from './i18n.js';
 import { useOnReconnect, useRefetchOn } from './live.js';
@@ -17,22 +18,33 @@ import type { EscalationQueue } from './queue.js';
 import { linkTo } from './router.js';
 
 const HOUR_MS = 3_600_000;
-type SlaAlert = ConsoleSlaAlertSubscription['slaAlert'];
+type SlaAlert = TeamSlaAlertFragment;
 
 /**
- * The SLA warnings and breaches of the organization since the console was opened (the API keeps them
- * but has no list of them yet), newest first. Held above the views, so switching views keeps them.
+ * The SLA warnings and breaches of the organization: the stored ones of the last 24 hours (read again
+ * after a reconnect, so none raised meanwhile is missed) and the live ones (slaAlert), newest first. Held
+ * above the views, so switching views keeps them.
  */
 export function useSlaAlerts(organizationId: string): { alerts: SlaAlert[]; error: CombinedError | null } {
+  const since = useMemo(() => new Date(Date.now() - 24 * HOUR_MS).toISOString(), [organizationId]);
+  const [stored, refetch] = useQuery({
+    query: ConsoleSlaAlertsDocument,
+    variables: { organizationId, since },
+  });
+  useOnReconnect(() => refetch({ requestPolicy: 'network-only' }));
   const [live] = useSubscription({ query: ConsoleSlaAlertDocument, variables: { organizationId } });
-  const [alerts, setAlerts] = useState<SlaAlert[]>([]);
+  const [arrived, setArrived] = useState<SlaAlert[]>([]);
   const latest = live.data?.slaAlert;
   useEffect(() => {
-    if (latest) {
-      setAlerts((previous) => [latest, ...previous.filter((alert) => alert.id !== latest.id)].slice(0, 50));
-    }
+    if (latest) setArrived((previous) => [latest, ...previous.filter((alert) => alert.id !== latest.id)]);
   }, [latest]);
-  return { alerts, error: live.error ?? null };
+  const node = stored.data?.node;
+  const alerts = useMemo(() => {
+    const kept = node?.__typename === 'Organization' ? node.slaAlerts.edges.map((edge) => edge.node) : [];
+    const byId = new Map([...kept, ...arrived].map((alert) => [alert.id, alert]));
+    return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 50);
+  }, [node, arrived]);
+  return { alerts, error: live.error ?? stored.error ?? null };
 }
 
 export function TeamLead({

@@ -10,6 +10,8 @@ export interface ConsoleClient {
   /** Current socket state, and a way to hear about its changes (returns the unsubscribe). */
   status(): SocketStatus;
   onStatus(listener: (status: SocketStatus) => void): () => void;
+  /** GET a same-origin path with the session's Authorization: an export's CSV is only its requester's. */
+  fetchWithSession(path: string): Promise<Response>;
   dispose(): void;
 }
 
@@ -92,6 +94,7 @@ export function createConsoleClient(token: string | null, onUnauthenticated: () 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    fetchWithSession: (path) => fetch(path, token ? { headers: { authorization: `Bearer ${token}` } } : {}),
     dispose() {
       void socket?.dispose();
       socket = null;

@@ -142,6 +142,13 @@ export interface Messages {
     noMatch: string;
     loadMore: string;
   };
+  exports: {
+    button: string;
+    working: string;
+    done: (rows: number) => string;
+    failed: string;
+    searchLeftOut: string;
+  };
   queue: {
     soundOn: string;
     soundOff: string;
@@ -331,6 +338,13 @@ const en: Messages = {
     noMatch: 'No conversation matches.',
     loadMore: 'Load more',
   },
+  exports: {
+    button: 'Export CSV',
+    working: 'Preparing the CSV…',
+    done: (rows) => `Downloaded: ${rows} ${rows === 1 ? 'conversation' : 'conversations'}.`,
+    failed: 'The export failed; try again.',
+    searchLeftOut: 'The export takes the filters and the app service, not the search text.',
+  },
   queue: {
     soundOn: 'Sound on',
     soundOff: 'Sound off',
@@ -353,8 +367,8 @@ const en: Messages = {
     target: 'Target',
     withinTarget: 'Within target',
     breaches: 'Breaches',
-    slaAlerts: 'Warnings and breaches (live)',
-    noSlaAlerts: 'None since this page was opened.',
+    slaAlerts: 'Warnings and breaches (24 hours)',
+    noSlaAlerts: 'None in the last 24 hours.',
     due: (time) => `due ${time}`,
     targets: { FIRST_RESPONSE: 'First response', NEXT_RESPONSE: 'Next response', RESOLUTION: 'Resolution' },
     kinds: { WARNING: 'Warning', BREACH: 'Breach' },
@@ -560,6 +574,13 @@ const ar: Messages = {
     noMatch: 'لا توجد محادثة مطابقة.',
     loadMore: 'تحميل المزيد',
   },
+  exports: {
+    button: 'تصدير CSV',
+    working: 'جارٍ تجهيز الملف…',
+    done: (rows) => `تم التنزيل: ${rows} محادثة.`,
+    failed: 'تعذّر التصدير؛ حاول مرة أخرى.',
+    searchLeftOut: 'يشمل التصدير عوامل التصفية وخدمة التطبيق، لا نص البحث.',
+  },
   queue: {
     soundOn: 'الصوت مفعّل',
     soundOff: 'الصوت متوقف',
@@ -582,8 +603,8 @@ const ar: Messages = {
     target: 'الهدف',
     withinTarget: 'ضمن الهدف',
     breaches: 'الانتهاكات',
-    slaAlerts: 'التحذيرات والانتهاكات (مباشر)',
-    noSlaAlerts: 'لا شيء منذ فتح هذه الصفحة.',
+    slaAlerts: 'التحذيرات والانتهاكات (24 ساعة)',
+    noSlaAlerts: 'لا شيء في آخر 24 ساعة.',
     due: (time) => `الموعد ${time}`,
     targets: { FIRST_RESPONSE: 'أول رد', NEXT_RESPONSE: 'الرد التالي', RESOLUTION: 'الحل' },
     kinds: { WARNING: 'تحذير', BREACH: 'انتهاك' },

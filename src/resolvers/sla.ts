@@ -10,6 +10,8 @@ import { conversationOwner, loadConversationOf } from './owner-relation.js';
 import { scopeArgsOf, sharedKey, subscribeTo } from './subscription-helpers.js';
 import { inOrganizationsWith } from './tenancy.js';
 import { OrganizationMonitoringRef } from './monitoring.js';
+import { paged } from './pagination.js';
+import { z } from 'zod';
 
 const SlaTargetEnum = builder.enumType(SlaTarget, { name: 'SlaTarget' });
 const SlaAlertKindEnum = builder.enumType(SlaAlertKind, {
@@ -128,6 +130,24 @@ builder.prismaObjectFields('Organization', (t) => ({
       where: inOrganizationsWith(ctx, 'organization:read'),
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: 200,
+    }),
+  }),
+  // What slaAlert delivered live, kept: a team lead's view opened now still shows this morning's breaches.
+  slaAlerts: t.relatedConnection('slaAlerts', {
+    description: 'SLA warnings and breaches, newest first; since and kinds narrow them.',
+    cursor: 'id',
+    ...paged(20, 100),
+    args: {
+      since: t.arg({ type: 'DateTime', required: false }),
+      kinds: t.arg({ type: [SlaAlertKindEnum], required: false, validate: z.array(z.string()).max(2) }),
+    },
+    query: (args, ctx) => ({
+      where: {
+        ...inOrganizationsWith(ctx, 'conversations:read'),
+        ...(args.since ? { createdAt: { gte: args.since } } : {}),
+        ...(args.kinds?.length ? { kind: { in: args.kinds } } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     }),
   }),
 }));

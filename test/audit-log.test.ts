@@ -545,6 +545,63 @@ describe.each(scenarios)('the audit log on $label', ({ kind }) => {
     );
   });
 
+  it('labels, priority and organization settings: one entry per real change, none for a no-op or a refusal', async () => {
+    const { ingestMessage } = await ok<{ ingestMessage: { conversation: { id: string } } }>(
+      `mutation($i: IngestMessageInput!) { ingestMessage(input: $i) { conversation { id } } }`,
+      { i: { appServiceId, customer: { externalId: `+97150910${kind.length}02` }, content: 'Hi there' } },
+      ingestKey,
+    );
+    const conversationId = ingestMessage.conversation.id;
+    const start = await mark();
+    const labels = (verb: 'addLabels' | 'removeLabels', values: string[]) =>
+      gql(
+        `mutation($i: ConversationLabelsInput!) { ${verb}(input: $i) { labels } }`,
+        { i: { conversationId, labels: values } },
+        agent.auth,
+      );
+    const priority = (value: string) =>
+      gql(
+        `mutation($i: SetConversationPriorityInput!) { setConversationPriority(input: $i) { priority } }`,
+        { i: { conversationId, priority: value } },
+        agent.auth,
+      );
+    expect((await labels('addLabels', ['Billing'])).errors).toBeUndefined();
+    expect((await labels('addLabels', ['billing'])).errors).toBeUndefined(); // the same label: no change
+    expect((await labels('removeLabels', ['billing'])).errors).toBeUndefined();
+    expect((await priority('URGENT')).errors).toBeUndefined();
+    expect((await priority('URGENT')).errors).toBeUndefined(); // no change
+    // 21 labels: refused, nothing written.
+    const many = Array.from({ length: 21 }, (_, index) => `topic-${index}`);
+    expect((await labels('addLabels', many)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const update = (input: Record<string, unknown>, by = owner) =>
+      gql(
+        `mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { timezone } }`,
+        { i: { organizationId, ...input } },
+        by.auth,
+      );
+    expect((await update({ timezone: 'Asia/Dubai' })).errors).toBeUndefined();
+    expect((await update({ timezone: 'Asia/Dubai' })).errors).toBeUndefined(); // no change
+    expect((await update({ timezone: 'Mars/Olympus' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await update({ timezone: 'UTC' }, agent)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const entries = await since(start);
+    expect(entries.map((entry) => [entry.action, entry.changes])).toEqual([
+      ['conversation.labels_changed', { labels: { from: [], to: ['billing'] } }],
+      ['conversation.labels_changed', { labels: { from: ['billing'], to: [] } }],
+      ['conversation.priority_changed', { priority: { from: 'NORMAL', to: 'URGENT' } }],
+      ['organization.updated', { timezone: { from: 'UTC', to: 'Asia/Dubai' } }],
+    ]);
+    expect(entries.slice(0, 3).every((entry) => entry.targetId === conversationId)).toBe(true);
+    expect(entries.slice(0, 3).every((entry) => entry.actor.user?.id === agent.userId)).toBe(true);
+    expect(entries[3]).toMatchObject({ targetType: 'ORGANIZATION', targetId: organizationId });
+    expect(entries[3]!.actor.user?.id).toBe(owner.userId);
+    // Another organization's owner reads none of them: not through this organization, nor by their ids.
+    expect(await log({ since: start }, stranger)).toEqual({ code: null, entries: [] });
+    const theirs = await log({ targetId: organizationId }, stranger, strangerOrganizationId);
+    expect(theirs).toEqual({ code: null, entries: [] });
+  });
+
   it('an API key as actor: its prefix as label, the key while it exists', async () => {
     const key = await app.db.prisma.apiKey.findFirstOrThrow({
       where: { organizationId: rawId(organizationId), revokedAt: null, name: 'bot' },
@@ -619,7 +676,13 @@ describe.each(scenarios)('the audit log on $label', ({ kind }) => {
     );
     expect(big.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await log({ actions: ['member.promoted'] })).code).toBe('BAD_USER_INPUT');
-    expect((await log({ targetId: organizationId })).code).toBe('BAD_USER_INPUT');
+    // An id of a type the log never names: an Agent.
+    const { node: withAgents } = await ok<{ node: { agents: { edges: { node: { id: string } }[] } } }>(
+      `query($o: ID!) { node(id: $o) { ... on Organization { agents(first: 1) { edges { node { id } } } } } }`,
+      { o: organizationId },
+      owner.auth,
+    );
+    expect((await log({ targetId: withAgents.agents.edges[0]!.node.id })).code).toBe('BAD_USER_INPUT');
   });
 
   it('pages newest first with a cursor; entries, users and keys one statement each per page', async () => {

@@ -23,6 +23,7 @@ const NODE_TYPE_OF: Record<audit.AuditTargetType, string> = {
   APP_SERVICE: 'AppService',
   CONVERSATION: 'Conversation',
   EXPORT: 'Export',
+  ORGANIZATION: 'Organization',
 };
 
 const AuditActorKindEnum = builder.enumType(AuditActorKind, {

@@ -33,6 +33,9 @@ export const auditActions = [
   'conversation.assigned',
   'conversation.transferred',
   'conversation.status_changed',
+  'conversation.priority_changed',
+  'conversation.labels_changed',
+  'organization.updated',
   'export.requested',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
@@ -47,6 +50,7 @@ export const auditTargetTypes = [
   'APP_SERVICE',
   'CONVERSATION',
   'EXPORT',
+  'ORGANIZATION',
 ] as const;
 export type AuditTargetType = (typeof auditTargetTypes)[number];
 

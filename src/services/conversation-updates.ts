@@ -4,7 +4,7 @@
 import type { Actor } from '../auth/actor.js';
 import type { ConversationPriority, ConversationStatus } from '../generated/prisma/enums.js';
 import { badInput, conflict } from '../kernel/errors.js';
-import { recordConversationChange } from './audit-log.js';
+import { changedFields, recordConversationChange } from './audit-log.js';
 import { withConversation } from './conversation-actions.js';
 import { assertTransition, unheldStatus } from './conversation-lifecycle.js';
 import { sendCsatSurvey } from './csat.js';
@@ -135,12 +135,24 @@ export async function setConversationPriority(
     deps,
     actor,
     input.conversationId,
-    async (tx, conversation) => ({
-      conversation: await tx.conversation.update({
+    async (tx, conversation) => {
+      const updated = await tx.conversation.update({
         where: { id: conversation.id },
         data: { priority: input.priority },
-      }),
-    }),
+      });
+      const changes = changedFields(conversation, updated, ['priority']);
+      if (changes) {
+        await recordConversationChange(
+          tx,
+          actor,
+          'conversation.priority_changed',
+          conversation,
+          updated,
+          changes,
+        );
+      }
+      return { conversation: updated };
+    },
     'conversations:triage',
   );
   return outcome.conversation;
@@ -164,9 +176,19 @@ export async function changeLabels(
     async (tx, conversation) => {
       const labels = [...new Set([...conversation.labels, ...add])].filter((label) => !remove.has(label));
       if (labels.length > MAX_LABELS) throw badInput(`A conversation has at most ${MAX_LABELS} labels.`);
-      return {
-        conversation: await tx.conversation.update({ where: { id: conversation.id }, data: { labels } }),
-      };
+      const updated = await tx.conversation.update({ where: { id: conversation.id }, data: { labels } });
+      const changes = changedFields(conversation, updated, ['labels']);
+      if (changes) {
+        await recordConversationChange(
+          tx,
+          actor,
+          'conversation.labels_changed',
+          conversation,
+          updated,
+          changes,
+        );
+      }
+      return { conversation: updated };
     },
     'conversations:triage',
   );

@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import { rolesWithAgentProfile } from '../auth/permissions.js';
 import type { MembershipRole } from '../generated/prisma/enums.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { recordAudit } from './audit-log.js';
+import { changedFields, recordAudit } from './audit-log.js';
 import type { ServiceDeps } from './deps.js';
 import { badInput, conflict, notFound } from '../kernel/errors.js';
 import { timezoneSchema } from './validation.js';
@@ -39,13 +39,28 @@ export async function updateOrganization(
   if (input.timezone && !timezoneSchema.safeParse(input.timezone).success) {
     throw badInput('timezone must be an IANA time zone such as Europe/Paris.');
   }
-  return deps.prisma.organization.update({
-    where: { id: input.organizationId },
-    data: {
-      ...(input.name ? { name: input.name } : {}),
-      ...(input.metaData ? { metaData: input.metaData } : {}),
-      ...(input.timezone ? { timezone: input.timezone } : {}),
-    },
+  return deps.prisma.$transaction(async (tx) => {
+    const before = await tx.organization.findUniqueOrThrow({ where: { id: input.organizationId } });
+    const updated = await tx.organization.update({
+      where: { id: input.organizationId },
+      data: {
+        ...(input.name ? { name: input.name } : {}),
+        ...(input.metaData ? { metaData: input.metaData } : {}),
+        ...(input.timezone ? { timezone: input.timezone } : {}),
+      },
+    });
+    const changes = changedFields(before, updated, ['name', 'timezone', 'metaData']);
+    if (changes) {
+      await recordAudit(tx, {
+        organizationId: updated.id,
+        actor,
+        action: 'organization.updated',
+        targetType: 'ORGANIZATION',
+        targetId: updated.id,
+        changes,
+      });
+    }
+    return updated;
   });
 }
 
